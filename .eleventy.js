@@ -1,0 +1,50 @@
+// The site's configuration: a table of contents. Each concern is one plugin in lib/.
+// Eleventy runs under tsx (see package.json) so these TypeScript imports load.
+import assetsPlugin from "./lib/plugins/assets.ts";
+import contentModelPlugin, { Blog } from "./lib/plugins/content-model.ts";
+import crawlersPlugin from "./lib/plugins/crawlers.ts";
+import datesPlugin from "./lib/plugins/dates.ts";
+import feedsPlugin from "./lib/plugins/feeds.ts";
+import guardsPlugin from "./lib/plugins/guards.ts";
+import linkCheckPlugin from "./lib/plugins/link-check.ts";
+import pagesPlugin from "./lib/plugins/pages.ts";
+import seoPlugin from "./lib/plugins/seo.ts";
+import { pathPrefixFromEnvironment } from "./lib/content/site-urls.ts";
+
+/** @param {import("@11ty/eleventy").UserConfig} eleventyConfig */
+export default function registerSite(eleventyConfig) {
+  // Eleventy's watcher cannot parse the TypeScript this file imports; `npm start`
+  // restarts on lib/ edits instead (node --watch-path).
+  eleventyConfig.setWatchJavaScriptDependencies(false);
+  for (const ignored of ["README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**"]) {
+    eleventyConfig.ignores.add(ignored);
+  }
+
+  // The content model: posts, series, tags and notes, validated once per build.
+  const blog = new Blog();
+  eleventyConfig.addPlugin(contentModelPlugin, { blog });
+
+  // Template helpers.
+  eleventyConfig.addPlugin(guardsPlugin);
+  eleventyConfig.addPlugin(datesPlugin);
+  eleventyConfig.addPlugin(seoPlugin);
+
+  // Outputs beyond the posts themselves.
+  eleventyConfig.addPlugin(assetsPlugin);
+  eleventyConfig.addPlugin(pagesPlugin);
+  eleventyConfig.addPlugin(feedsPlugin);
+  eleventyConfig.addPlugin(crawlersPlugin);
+
+  // Checks over the finished site.
+  eleventyConfig.addPlugin(linkCheckPlugin, { blog });
+
+  eleventyConfig.setServerOptions({ port: 8080, showAllHosts: false });
+}
+
+export const config = {
+  templateFormats: ["md", "njk", "11ty.js"],
+  // Posts are markdown only: `{{` in a post is text, not a template tag.
+  markdownTemplateEngine: false,
+  htmlTemplateEngine: "njk",
+  pathPrefix: pathPrefixFromEnvironment(),
+};

@@ -1,0 +1,146 @@
+import type { MarkdownIt, StateCore, Token } from "markdown-it";
+import { envRule, type MarkdownEnv } from "./markdown.ts";
+
+/** A footnote mistake, with its line in the markdown body (1-based). */
+export interface FootnoteProblem {
+  line: number | undefined;
+  tag: string;
+  message: string;
+}
+
+/** A note as the notes index and sidenotes need it. */
+export interface FootnoteSummary {
+  tag: string;
+  number: number;
+  /** How many times the text refers to it. */
+  references: number;
+  /** The note's inline content, rendered for the page. */
+  html: string;
+}
+
+/**
+ * Ids follow kramdown, the old blog's engine: `fn:tag` for the note,
+ * `fnref:tag` for the first reference and `fnref:tag:2` for the second.
+ * They come from the author's tag, so inserting an earlier note never moves them.
+ */
+export const noteId = (tag: string) => `fn:${tag}`;
+export const referenceId = (tag: string, occurrence: number) => (occurrence === 0 ? `fnref:${tag}` : `fnref:${tag}:${occurrence + 1}`);
+
+const UNRESOLVED_REFERENCE = /\[\^([^\]\s]+)\]/g;
+
+interface FootnoteState {
+  refs?: Record<string, number>;
+  list?: Array<{ label?: string; count: number; tokens?: Token[] }>;
+}
+
+/** Definitions' inline tokens, kept for sidenotes (the tail rule moves them to the end). */
+const DEFINITIONS = Symbol("footnote definitions");
+type EnvWithDefinitions = MarkdownEnv & { footnotes?: FootnoteState; [DEFINITIONS]?: Map<string, Token[]> };
+
+export function installTaggedFootnotes(md: MarkdownIt): void {
+  md.core.ruler.before("footnote_tail", "footnote_check", checkFootnotes);
+  const { escapeHtml } = md.utils;
+
+  md.renderer.rules.footnote_ref = envRule((tokens, index, options, env) => {
+    const { id, subId, label } = tokens[index]!.meta as { id: number; subId: number; label: string };
+    const number = id + 1;
+    const reference =
+      `<sup class="fn-ref"><a href="${escapeHtml(noteHref(label, env))}" id="${escapeHtml(env.idPrefix + referenceId(label, subId))}" role="doc-noteref" aria-label="Note ${number}">${number}</a></sup>`;
+    if (env.mode !== "page" || subId > 0) return reference;
+    // The sidenote repeats the note beside the text for wide screens. It is hidden
+    // from assistive technology and from the tab order: the endnote is the real one.
+    const inlines = (env as EnvWithDefinitions)[DEFINITIONS]?.get(label) ?? [];
+    const content = inlines.map((inline) => md.renderer.renderInline(inline.children ?? [], options, { ...env, inSidenote: true })).join(" ");
+    return `${reference}<span class="sidenote" aria-hidden="true"><span class="sidenote-number">${number}</span> ${content}</span>`;
+  });
+
+  md.renderer.rules.footnote_block_open = envRule((_tokens, _index, _options, env) => {
+    const headingId = `${env.idPrefix}footnotes-heading`;
+    const level = Math.min(6, 2 + env.headingShift);
+    return `<section class="footnotes" role="doc-endnotes" aria-labelledby="${escapeHtml(headingId)}">\n<h${level} id="${escapeHtml(headingId)}">Notes</h${level}>\n<ol class="footnotes-list">\n`;
+  });
+  md.renderer.rules.footnote_block_close = () => "</ol>\n</section>\n";
+  md.renderer.rules.footnote_open = envRule((tokens, index, _options, env) => {
+    const { label } = tokens[index]!.meta as { label: string };
+    return `<li id="${escapeHtml(env.idPrefix + noteId(label))}" class="footnote-item">`;
+  });
+  md.renderer.rules.footnote_close = () => "</li>\n";
+  md.renderer.rules.footnote_anchor = envRule((tokens, index, _options, env) => {
+    const { id, subId, label } = tokens[index]!.meta as { id: number; subId: number; label: string };
+    const target = `#${referenceId(label, subId)}`;
+    const href = env.mode === "feed" ? `${env.urls.absolute(env.sitePath)}${target}` : `#${env.idPrefix}${target.slice(1)}`;
+    const name = subId === 0 ? `Back to reference ${id + 1}` : `Back to reference ${id + 1}, use ${subId + 1}`;
+    return ` <a href="${escapeHtml(href)}" class="footnote-backref" role="doc-backlink" aria-label="${name}">\u21a9\ufe0e</a>`;
+  });
+
+  // Links inside a sidenote copy stay clickable but out of the tab order.
+  const linkOpen = md.renderer.rules.link_open;
+  md.renderer.rules.link_open = envRule((tokens, index, options, env, self) => {
+    const html = linkOpen ? linkOpen(tokens, index, options, env, self) : self.renderToken(tokens, index, options);
+    return env.inSidenote === true ? html.replace(/^<a /, '<a tabindex="-1" ') : html;
+  });
+}
+
+function noteHref(label: string, env: MarkdownEnv): string {
+  const fragment = noteId(label);
+  return env.mode === "feed" ? `${env.urls.absolute(env.sitePath)}#${fragment}` : `#${env.idPrefix}${fragment}`;
+}
+
+/** Runs after inline parsing: every tag defined once, every reference defined, every definition used. */
+function checkFootnotes(state: StateCore): void {
+  // SAFETY: every parse in this project passes a MarkdownEnv (see ParsedPost).
+  const env = state.env as unknown as EnvWithDefinitions;
+  const problems = env.footnoteProblems;
+  const definitions = new Map<string, Token[]>();
+  const definitionLines = new Map<string, number | undefined>();
+  let currentLabel: string | undefined;
+
+  for (const token of state.tokens) {
+    if (token.type === "footnote_reference_open") {
+      const label = (token.meta as { label: string }).label;
+      const line = token.map ? token.map[0] + 1 : undefined;
+      if (definitions.has(label)) {
+        const first = definitionLines.get(label);
+        problems.push({ line, tag: label, message: `footnote [^${label}] is defined twice${first === undefined ? "" : ` (first on line ${first})`}; keep one definition or give the other a new tag` });
+      } else {
+        definitions.set(label, []);
+        definitionLines.set(label, line);
+      }
+      currentLabel = label;
+    } else if (token.type === "footnote_reference_close") {
+      currentLabel = undefined;
+    } else if (token.type === "inline") {
+      if (currentLabel !== undefined) definitions.get(currentLabel)?.push(token);
+      for (const child of token.children ?? []) {
+        if (child.type === "footnote_ref" && !(child.meta as { label?: string }).label) {
+          problems.push({ line: token.map ? token.map[0] + 1 : undefined, tag: "^[...]", message: "inline footnotes ^[...] have no tag to give them a stable id; write text[^tag] and a definition [^tag]: ..." });
+        }
+        if (child.type !== "text") continue;
+        for (const match of child.content.matchAll(UNRESOLVED_REFERENCE)) {
+          const tag = match[1] ?? "";
+          problems.push({ line: token.map ? token.map[0] + 1 : undefined, tag, message: `footnote reference [^${tag}] has no definition; add a line "[^${tag}]: ..." to the post, or fix the tag` });
+        }
+      }
+    }
+  }
+
+  const refs = env.footnotes?.refs ?? {};
+  for (const [label, line] of definitionLines) {
+    if ((refs[`:${label}`] ?? -1) < 0) {
+      problems.push({ line, tag: label, message: `footnote [^${label}] is defined but never referenced; add [^${label}] where it belongs in the text, or delete the definition` });
+    }
+  }
+  env[DEFINITIONS] = definitions;
+}
+
+/** The notes of a parsed post in reading order, for the notes index. */
+export function summariseFootnotes(md: MarkdownIt, env: MarkdownEnv): FootnoteSummary[] {
+  const state = env as EnvWithDefinitions;
+  const list = state.footnotes?.list ?? [];
+  return list.flatMap((entry, index) => {
+    if (entry.label === undefined) return [];
+    const inlines = state[DEFINITIONS]?.get(entry.label) ?? [];
+    const html = inlines.map((inline) => md.renderer.renderInline(inline.children ?? [], md.options, env)).join(" ");
+    return [{ tag: entry.label, number: index + 1, references: entry.count, html }];
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Content problems are collected for the whole build and reported together,
+ * so the author fixes every mistake in one pass instead of one per rebuild.
+ */
+export interface ContentIssue {
+  /** Project-relative path, e.g. `posts/hello.md`. */
+  file: string;
+  /** 1-based line in the file, where one is known. */
+  line?: number;
+  /** Front-matter field or other named place, e.g. `draft` or `[^tag]`. */
+  field?: string;
+  /** What the build found, quoted for the reader. */
+  found?: string;
+  /** What it expected instead, and how to fix it. */
+  expected: string;
+}
+
+export function formatIssue(issue: ContentIssue): string {
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`;
+  const field = issue.field === undefined ? "" : ` ${issue.field}:`;
+  const found = issue.found === undefined ? "" : ` found ${issue.found};`;
+  return `${where}:${field}${found} ${issue.expected}`;
+}
+
+export class ContentError extends Error {
+  readonly issues: readonly ContentIssue[];
+
+  constructor(issues: readonly ContentIssue[]) {
+    const count = issues.length === 1 ? "1 content error" : `${issues.length} content errors`;
+    super(`${count}; nothing was published:\n${issues.map((issue) => `  - ${formatIssue(issue)}`).join("\n")}`);
+    this.name = "ContentError";
+    this.issues = issues;
+  }
+}
+
+/** Accumulates issues (and warnings) while the content model is built. */
+export class IssueLog {
+  readonly errors: ContentIssue[] = [];
+  readonly warnings: ContentIssue[] = [];
+
+  error(issue: ContentIssue): void {
+    this.errors.push(issue);
+  }
+
+  warn(issue: ContentIssue): void {
+    this.warnings.push(issue);
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length > 0) throw new ContentError(this.errors);
+  }
+}
+
+/** Shows a found value the way the author typed it, clipped to one short line. */
+export function quote(value: unknown): string {
+  const text = typeof value === "string" ? JSON.stringify(value) : value instanceof Date ? value.toISOString() : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Levenshtein distance, for "did you mean" hints on misspelt keys. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,83 @@
+import { DateTime } from "luxon";
+import { z } from "zod";
+
+/**
+ * The author's contract: the front matter a post may carry. One schema, read by
+ * the build (validation), the scaffold (`npm run new`) and the types below.
+ */
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A calendar day or a timestamp: YAML dates, or ISO strings such as "2018-01-10". */
+const postDate = z.union([z.date(), z.string()], { error: "expected a date like 2018-01-10" }).transform((value, context) => {
+  if (value instanceof Date) {
+    if (!Number.isNaN(value.getTime())) return value;
+  } else {
+    const parsed = DateTime.fromISO(value, { zone: "utc" });
+    if (parsed.isValid) return parsed.toJSDate();
+  }
+  context.addIssue({ code: "custom", message: "expected a date like 2018-01-10 (YYYY-MM-DD)" });
+  return z.NEVER;
+});
+
+export const PostFrontMatterSchema = z.object({
+  title: z.string({ error: "expected the post's title as text" }).trim().min(1, { error: "expected a non-empty title" }),
+  date: postDate,
+  updated: postDate.optional(),
+  series: z.string({ error: "expected a series slug from _data/series.json" }).regex(SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" }).optional(),
+  part: z.number({ error: "expected the part number as a whole number, like 2" }).int({ error: "expected a whole number, like 2" }).positive({ error: "expected a positive whole number, like 2" }).optional(),
+  tags: z.array(z.string().trim().min(1), { error: "expected a list of tags, like [databases, migrations]" }).default([]),
+  summary: z.string({ error: "expected a one-sentence summary as text" }).trim().min(1, { error: "expected a non-empty summary, or no summary field" }).optional(),
+  draft: z.boolean({ error: "expected true or false (without quotes)" }).default(false),
+  permalink: z.string({ error: "expected a URL path like /my-post/" }).regex(/^\/(?:[^\s]*\/)?$/, { error: "expected a URL path that starts and ends with /, like /my-post/" }).optional(),
+});
+
+export type PostFrontMatter = z.output<typeof PostFrontMatterSchema>;
+export const POST_FIELDS = Object.keys(PostFrontMatterSchema.shape);
+
+/** Keys Eleventy itself reads, tolerated without a warning. */
+export const ELEVENTY_FIELDS = ["layout", "eleventyExcludeFromCollections", "eleventyComputed"];
+
+export const SeriesSchema = z.object({
+  title: z.string({ error: "expected the series title as text" }).trim().min(1),
+  description: z.string({ error: "expected a description of the series as text" }).trim().min(1),
+  parts: z.number({ error: "expected the number of planned parts as a whole number" }).int().positive().optional(),
+}).strict();
+
+export const SeriesFileSchema = z.record(z.string().regex(SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" }), SeriesSchema);
+export type SeriesDeclaration = z.output<typeof SeriesSchema>;
+
+export const SiteSchema = z.object({
+  title: z.string().min(1),
+  tagline: z.string().min(1),
+  description: z.string().min(1),
+  language: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$/, { error: "expected a language tag like en or en-NZ" }),
+  url: z.url({ protocol: /^https?$/, error: "expected an absolute http(s) URL like https://blog.example.com" }),
+  author: z.object({ name: z.string().min(1), url: z.url().optional(), email: z.email().optional() }),
+  homePostCount: z.number().int().positive(),
+  feedPostCount: z.number().int().positive(),
+}).strict();
+export type SiteDeclaration = z.output<typeof SiteSchema>;
+
+/** Turns a zod failure into one line per problem: the path, what was found, what was expected. */
+export function describeZodIssues(error: z.ZodError, input: unknown): Array<{ field: string; found: string | undefined; expected: string }> {
+  return error.issues.map((issue) => {
+    const field = issue.path.map(String).join(".") || "(top level)";
+    const value = valueAt(input, issue.path);
+    return { field, found: value === undefined ? undefined : describeValue(value), expected: issue.message };
+  });
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function describeValue(value: unknown): string {
+  const kind = value === null ? "null" : Array.isArray(value) ? "list" : value instanceof Date ? "date" : typeof value;
+  const shown = value instanceof Date ? value.toISOString().slice(0, 10) : JSON.stringify(value) ?? String(value);
+  return `${kind} ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`;
+}

@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { UserConfig } from "@11ty/eleventy";
+import * as sass from "sass";
+
+/** An asset served under a content-hashed name, so a page never meets a stale or newer file. */
+interface HashedAsset {
+  sitePath: string;
+  body: string;
+}
+
+export const STYLESHEET = "assets/scss/site.scss";
+export const SCRIPTS = ["assets/js/footnotes.js"];
+
+export function contentHash(body: string): string {
+  return createHash("sha256").update(body).digest("hex").slice(0, 10);
+}
+
+/** Compiles the Sass entry point, minified. Sass errors name the file and line themselves. */
+export function compileStylesheet(inputDir: string): string {
+  return sass.compile(path.join(inputDir, STYLESHEET), { style: "compressed", charset: false }).css;
+}
+
+export class Assets {
+  readonly #built = new Map<string, HashedAsset>();
+
+  set(name: string, extension: string, body: string): void {
+    this.#built.set(name, { sitePath: `/assets/${name}.${contentHash(body)}.${extension}`, body });
+  }
+
+  get(name: string): HashedAsset {
+    const asset = this.#built.get(name);
+    if (!asset) throw new Error(`asset "${name}" was not built; known: ${[...this.#built.keys()].join(", ")}`);
+    return asset;
+  }
+
+  /** Site path of the stylesheet, e.g. /assets/site.3f2a9c0d1e.css */
+  get css(): string {
+    return this.get("site").sitePath;
+  }
+
+  get footnotes(): string {
+    return this.get("footnotes").sitePath;
+  }
+}
+
+export default function assetsPlugin(eleventyConfig: UserConfig): void {
+  const assets = new Assets();
+  eleventyConfig.addGlobalData("assets", () => assets);
+  eleventyConfig.addWatchTarget("./assets/");
+
+  eleventyConfig.on("eleventy.before", async ({ directories }) => {
+    assets.set("site", "css", compileStylesheet(directories.input));
+    for (const script of SCRIPTS) {
+      assets.set(path.basename(script, ".js"), "js", await readFile(path.join(directories.input, script), "utf8"));
+    }
+  });
+
+  for (const name of ["site", ...SCRIPTS.map((script) => path.basename(script, ".js"))]) {
+    eleventyConfig.addTemplate(`assets/${name}.11ty.js`, { render: () => assets.get(name).body }, {
+      permalink: () => assets.get(name).sitePath,
+      eleventyExcludeFromCollections: true,
+    });
+  }
+}

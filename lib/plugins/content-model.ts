@@ -1,0 +1,92 @@
+import path from "node:path";
+import type { UserConfig } from "@11ty/eleventy";
+import { loadContent, markdown, tagSlug, type ContentModel, type Post } from "../content/model.ts";
+import { PAGE } from "../content/post-source.ts";
+
+export interface ContentModelOptions {
+  /** The model's holder, shared with the plugins that read it after rendering. */
+  blog: Blog;
+  /** Publish drafts (marked as such). Defaults to on in the dev server, off in builds; BLOG_DRAFTS=1 or 0 overrides. */
+  includeDrafts?: boolean;
+}
+
+/**
+ * The one content model of a build, as every template sees it (`blog`). It is
+ * loaded and validated before Eleventy renders anything, so a content error
+ * stops the build with nothing written.
+ */
+export class Blog {
+  #model: ContentModel | undefined;
+  #inputDir = ".";
+
+  load(model: ContentModel, inputDir: string): void {
+    this.#model = model;
+    this.#inputDir = path.resolve(inputDir);
+  }
+
+  get model(): ContentModel {
+    if (!this.#model) throw new Error("The content model is read before it was loaded; templates may only use `blog` while rendering.");
+    return this.#model;
+  }
+
+  get site() { return this.model.site; }
+  get posts() { return this.model.posts; }
+  get series() { return this.model.series; }
+  get tags() { return this.model.tags; }
+  get notes() { return this.model.notes; }
+  get years() { return this.model.years; }
+  get lastUpdated() { return this.model.lastUpdated; }
+
+  /** The post an Eleventy input path renders; throws for anything that is not a post. */
+  postAt(inputPath: string): Post & { published: boolean } {
+    const file = path.relative(this.#inputDir, path.resolve(inputPath)).split(path.sep).join("/");
+    const post = this.model.byFile.get(file);
+    if (!post) throw new Error(`${file} is not a post known to the content model`);
+    return post;
+  }
+
+  isPost(inputPath: string): boolean {
+    const file = path.relative(this.#inputDir, path.resolve(inputPath)).split(path.sep).join("/");
+    return this.model.byFile.has(file);
+  }
+
+  /** A post's permalink, or false for a draft in a production build. */
+  permalinkFor(inputPath: string): string | false {
+    const post = this.postAt(inputPath);
+    return post.published ? post.sitePath : false;
+  }
+
+  href(sitePath: string): string {
+    return this.model.site.urls.href(sitePath);
+  }
+
+  absolute(sitePath: string): string {
+    return this.model.site.urls.absolute(sitePath);
+  }
+}
+
+export default function contentModelPlugin(eleventyConfig: UserConfig, options: ContentModelOptions): void {
+  const { blog } = options;
+  eleventyConfig.addGlobalData("blog", () => blog);
+
+  eleventyConfig.on("eleventy.before", async ({ directories, runMode }) => {
+    const envDrafts = process.env.BLOG_DRAFTS;
+    const includeDrafts = options.includeDrafts ?? (envDrafts !== undefined ? envDrafts === "1" : runMode !== "build");
+    blog.load(await loadContent({ inputDir: directories.input, includeDrafts }), directories.input);
+  });
+
+  // Posts' markdown was parsed and checked by the content model; Eleventy only
+  // places the rendered body in its layout. Other markdown pages render here too,
+  // with the same rules, so the site has one markdown dialect.
+  eleventyConfig.addExtension("md", {
+    compile(inputContent, inputPath) {
+      return () => (blog.isPost(inputPath) ? blog.postAt(inputPath).render(PAGE) : markdown().render(inputContent, { ...PAGE, urls: blog.site.urls, sitePath: "/", footnoteProblems: [] }));
+    },
+  });
+
+  eleventyConfig.addFilter("href", (sitePath: string) => blog.href(sitePath));
+  eleventyConfig.addFilter("absoluteUrl", (sitePath: string) => blog.absolute(sitePath));
+  eleventyConfig.addFilter("tagSlug", tagSlug);
+  // A series part on the one-page series: ids prefixed per part, headings one level down.
+  eleventyConfig.addFilter("renderPart", (post: Post) => post.render({ mode: "page", idPrefix: `part${post.series?.part ?? 0}-`, headingShift: 1 }));
+}

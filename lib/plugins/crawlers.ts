@@ -1,0 +1,57 @@
+import type { UserConfig } from "@11ty/eleventy";
+import { create } from "xmlbuilder2";
+import type { Blog } from "./content-model.ts";
+import { isoDate } from "./dates.ts";
+import { PAGES } from "./pages.ts";
+
+/** sitemap.xml, robots.txt and the _headers file hosts read: what machines need to know. */
+/** The policy every page carries in a <meta> tag: nothing inline, nothing from other hosts. */
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+/** Headers can say more than <meta> can: frame-ancestors is ignored in a meta policy. */
+export const HEADER_CONTENT_SECURITY_POLICY = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
+
+/** Every HTML page a reader may land on, from the page table and the content model. */
+export function sitemapPaths(blog: Blog): string[] {
+  const fixed = Object.values(PAGES).flatMap(({ permalink }) => (typeof permalink === "string" && permalink.endsWith("/") ? [permalink] : []));
+  return [
+    ...fixed,
+    ...blog.series.flatMap((series) => [series.sitePath, series.allPath]),
+    ...blog.tags.map((tag) => tag.sitePath),
+    ...blog.posts.filter((post) => !post.draft).map((post) => post.sitePath),
+  ];
+}
+
+export function sitemap(blog: Blog, pageUrls: readonly string[]): string {
+  const urlset = create({ version: "1.0", encoding: "utf-8" }).ele("http://www.sitemaps.org/schemas/sitemap/0.9", "urlset");
+  const postDates = new Map(blog.posts.map((post) => [post.sitePath, post.updated ?? post.date]));
+  for (const sitePath of pageUrls) {
+    const entry = urlset.ele("url");
+    entry.ele("loc").txt(blog.absolute(sitePath));
+    const lastmod = postDates.get(sitePath) ?? blog.lastUpdated;
+    if (lastmod) entry.ele("lastmod").txt(isoDate(lastmod));
+  }
+  return urlset.end({ prettyPrint: true }) + "\n";
+}
+
+export default function crawlersPlugin(eleventyConfig: UserConfig): void {
+  eleventyConfig.addGlobalData("contentSecurityPolicy", CONTENT_SECURITY_POLICY);
+  eleventyConfig.addTemplate("crawlers/sitemap.11ty.js", {
+    render: (data: { blog: Blog }) => sitemap(data.blog, sitemapPaths(data.blog)),
+  }, { permalink: "/sitemap.xml", eleventyExcludeFromCollections: true });
+
+  eleventyConfig.addTemplate("crawlers/robots.11ty.js", {
+    render: (data: { blog: Blog }) => `User-agent: *\nAllow: /\n\nSitemap: ${data.blog.absolute("/sitemap.xml")}\n`,
+  }, { permalink: "/robots.txt", eleventyExcludeFromCollections: true });
+
+  eleventyConfig.addTemplate("crawlers/headers.11ty.js", {
+    render: (data: { blog: Blog }) => [
+      `${data.blog.href("/*")}`,
+      `  Content-Security-Policy: ${HEADER_CONTENT_SECURITY_POLICY}`,
+      "  X-Content-Type-Options: nosniff",
+      "  Referrer-Policy: strict-origin-when-cross-origin",
+      `${data.blog.href("/assets/*")}`,
+      "  Cache-Control: public, max-age=31536000, immutable",
+      "",
+    ].join("\n"),
+  }, { permalink: "/_headers", eleventyExcludeFromCollections: true });
+}

@@ -1,0 +1,147 @@
+import type { UserConfig } from "@11ty/eleventy";
+import { create } from "xmlbuilder2";
+import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
+import type { ContentModel, Post, Series } from "../content/model.ts";
+import { FEED } from "../content/post-source.ts";
+import type { Blog } from "./content-model.ts";
+import { rfc3339, rfc822 } from "./dates.ts";
+
+/*
+ * Feeds are built as documents by xmlbuilder2, never by string templates, so
+ * every title and summary is escaped and characters XML 1.0 forbids are dropped.
+ * Their timestamps come from the posts, never the clock: two builds of the same
+ * content give the same bytes.
+ */
+export const FEED_PATHS = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.json" } as const;
+
+const ATOM_NS = "http://www.w3.org/2005/Atom";
+const CONTENT_NS = "http://purl.org/rss/1.0/modules/content/";
+
+function xmlDocument(): XMLBuilder {
+  return create({ version: "1.0", encoding: "utf-8", invalidCharReplacement: "" } as Parameters<typeof create>[0]);
+}
+
+/** Removes characters XML 1.0 cannot carry, for values that go into JSON too. */
+export function stripControlCharacters(text: string): string {
+  // eslint-disable-next-line no-control-regex -- exactly the characters XML 1.0 forbids
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
+}
+
+/** The post as a feed item's HTML: series context first, every URL absolute, no scripts. */
+export function feedContent(post: Post, model: ContentModel): string {
+  const { urls } = model.site;
+  const context = post.series
+    ? `<p><em>Part ${post.series.part} of ${post.series.series.total} in <a href="${urls.absolute(post.series.series.sitePath)}">${escapeHtml(post.series.series.title)}</a>.</em></p>\n`
+    : "";
+  return stripControlCharacters(context + post.render(FEED)).replace(/<script\b[\s\S]*?<\/script\s*>/gi, "");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function categories(post: Post): string[] {
+  return post.series ? [...post.tags, post.series.series.title] : [...post.tags];
+}
+
+export function atomFeed(model: ContentModel, posts: readonly Post[], selfPath: string): string {
+  const { site } = model;
+  const feed = xmlDocument().ele(ATOM_NS, "feed", { "xml:lang": site.language });
+  feed.ele("title").txt(site.title);
+  feed.ele("subtitle").txt(site.tagline);
+  feed.ele("link", { href: site.urls.absolute(selfPath), rel: "self", type: "application/atom+xml" });
+  feed.ele("link", { href: site.urls.home, rel: "alternate", type: "text/html" });
+  // jekyll-feed's feed id was the feed's own URL; keeping it keeps the feed's identity.
+  feed.ele("id").txt(site.urls.absolute(selfPath));
+  feed.ele("updated").txt(rfc3339(model.lastUpdated ?? new Date(0)));
+  feed.ele("author").ele("name").txt(site.author.name);
+  for (const post of posts) {
+    const entry = feed.ele("entry");
+    entry.ele("title").txt(stripControlCharacters(post.title));
+    entry.ele("link", { href: site.urls.absolute(post.sitePath), rel: "alternate", type: "text/html" });
+    entry.ele("id").txt(post.feedId);
+    entry.ele("published").txt(rfc3339(post.date));
+    entry.ele("updated").txt(rfc3339(post.updated ?? post.date));
+    entry.ele("author").ele("name").txt(site.author.name);
+    for (const term of categories(post)) entry.ele("category", { term: stripControlCharacters(term) });
+    entry.ele("summary").txt(stripControlCharacters(post.description));
+    entry.ele("content", { type: "html", "xml:base": site.urls.absolute(post.sitePath) }).txt(feedContent(post, model));
+  }
+  return feed.end({ prettyPrint: true }) + "\n";
+}
+
+export function rssFeed(model: ContentModel, posts: readonly Post[], selfPath: string, channel: { title: string; description: string; sitePath: string }): string {
+  const { site } = model;
+  const rss = xmlDocument().ele("rss", { version: "2.0", "xmlns:atom": ATOM_NS, "xmlns:content": CONTENT_NS }).ele("channel");
+  rss.ele("title").txt(stripControlCharacters(channel.title));
+  rss.ele("link").txt(site.urls.absolute(channel.sitePath));
+  rss.ele("description").txt(stripControlCharacters(channel.description));
+  rss.ele("language").txt(site.language);
+  const newest = posts.reduce<Date | undefined>((latest, post) => {
+    const date = post.updated ?? post.date;
+    return latest === undefined || date > latest ? date : latest;
+  }, undefined);
+  rss.ele("lastBuildDate").txt(rfc822(newest ?? new Date(0)));
+  rss.ele(ATOM_NS, "atom:link", { href: site.urls.absolute(selfPath), rel: "self", type: "application/rss+xml" });
+  for (const post of posts) {
+    const item = rss.ele("item");
+    item.ele("title").txt(stripControlCharacters(post.title));
+    item.ele("link").txt(site.urls.absolute(post.sitePath));
+    item.ele("guid", { isPermaLink: "false" }).txt(post.feedId);
+    item.ele("pubDate").txt(rfc822(post.date));
+    item.ele("description").txt(stripControlCharacters(post.description));
+    for (const term of categories(post)) item.ele("category").txt(stripControlCharacters(term));
+    item.ele(CONTENT_NS, "content:encoded").txt(feedContent(post, model));
+  }
+  return rss.end({ prettyPrint: true }) + "\n";
+}
+
+export function jsonFeed(model: ContentModel, posts: readonly Post[], selfPath: string): string {
+  const { site } = model;
+  const author = { name: site.author.name, ...(site.author.url ? { url: site.author.url } : {}) };
+  const feed = {
+    version: "https://jsonfeed.org/version/1.1",
+    title: site.title,
+    home_page_url: site.urls.home,
+    feed_url: site.urls.absolute(selfPath),
+    description: site.description,
+    language: site.language,
+    authors: [author],
+    items: posts.map((post) => ({
+      id: post.feedId,
+      url: site.urls.absolute(post.sitePath),
+      title: stripControlCharacters(post.title),
+      summary: stripControlCharacters(post.description),
+      content_html: feedContent(post, model),
+      date_published: rfc3339(post.date),
+      date_modified: rfc3339(post.updated ?? post.date),
+      tags: categories(post).map(stripControlCharacters),
+      authors: [author],
+    })),
+  };
+  return JSON.stringify(feed, null, 2) + "\n";
+}
+
+function seriesFeed(model: ContentModel, series: Series): string {
+  return rssFeed(model, [...series.posts].reverse(), series.feedPath, { title: `${series.title} · ${model.site.title}`, description: series.description, sitePath: series.sitePath });
+}
+
+export default function feedsPlugin(eleventyConfig: UserConfig): void {
+  const latest = (blog: Blog) => blog.posts.slice(0, blog.site.feedPostCount);
+  const feeds: Record<string, { permalink: string; render: (blog: Blog) => string }> = {
+    atom: { permalink: FEED_PATHS.atom, render: (blog) => atomFeed(blog.model, latest(blog), FEED_PATHS.atom) },
+    rss: { permalink: FEED_PATHS.rss, render: (blog) => rssFeed(blog.model, latest(blog), FEED_PATHS.rss, { title: blog.site.title, description: blog.site.description, sitePath: "/" }) },
+    json: { permalink: FEED_PATHS.json, render: (blog) => jsonFeed(blog.model, latest(blog), FEED_PATHS.json) },
+  };
+  for (const [name, feed] of Object.entries(feeds)) {
+    eleventyConfig.addTemplate(`feeds/${name}.11ty.js`, { render: (data: { blog: Blog }) => feed.render(data.blog) }, {
+      permalink: feed.permalink,
+      eleventyExcludeFromCollections: true,
+    });
+  }
+  eleventyConfig.addTemplate("feeds/series.11ty.js", { render: (data: { blog: Blog; currentSeries: Series }) => seriesFeed(data.blog.model, data.currentSeries) }, {
+    pagination: { data: "blog.series", size: 1, alias: "currentSeries" },
+    permalink: (data: { currentSeries: Series }) => data.currentSeries.feedPath,
+    eleventyExcludeFromCollections: true,
+  });
+}

@@ -1,0 +1,88 @@
+import type { BuildResult, UserConfig } from "@11ty/eleventy";
+import { Parser } from "htmlparser2";
+import { ContentError, type ContentIssue } from "../content/issues.ts";
+import type { Blog } from "./content-model.ts";
+
+/** What one page offers (its ids) and asks for (its links). */
+interface PageLinks {
+  ids: Set<string>;
+  duplicateIds: Set<string>;
+  links: Array<{ attribute: string; value: string }>;
+}
+
+const LINK_ATTRIBUTES: Record<string, string[]> = { a: ["href"], link: ["href"], img: ["src"], script: ["src"], source: ["src"], area: ["href"] };
+
+export function scanPage(html: string): PageLinks {
+  const page: PageLinks = { ids: new Set(), duplicateIds: new Set(), links: [] };
+  const parser = new Parser({
+    onopentag(name, attributes) {
+      const id = attributes.id;
+      if (id !== undefined) {
+        if (page.ids.has(id)) page.duplicateIds.add(id);
+        page.ids.add(id);
+      }
+      for (const attribute of LINK_ATTRIBUTES[name] ?? []) {
+        const value = attributes[attribute];
+        // rel=alternate feed links and the like are checked too; only the
+        // canonical-style absolute links to other hosts are out of scope.
+        if (value !== undefined) page.links.push({ attribute: `${name} ${attribute}`, value });
+      }
+    },
+  }, { decodeEntities: true, lowerCaseAttributeNames: true });
+  parser.end(html);
+  return page;
+}
+
+/**
+ * Every internal link and #fragment in the built site must land somewhere.
+ * Runs after each build over the rendered output (no re-reading from disk).
+ */
+export function checkLinks(results: readonly BuildResult[], blog: Blog): ContentIssue[] {
+  const { urls } = blog.site;
+  const pages = new Map<string, { result: BuildResult; links?: PageLinks }>();
+  for (const result of results) {
+    if (typeof result.url !== "string") continue;
+    const html = /\.html?$/.test(String(result.outputPath));
+    pages.set(result.url, { result, links: html ? scanPage(result.content) : undefined });
+  }
+  const issues: ContentIssue[] = [];
+  const siteRoot = urls.absolute("/");
+
+  for (const [url, { result, links }] of pages) {
+    if (!links) continue;
+    const file = result.inputPath.replace(/^\.\//, "");
+    for (const id of links.duplicateIds) issues.push({ file, field: `id="${id}"`, expected: `the id is used more than once on ${url}; every id on a page must be unique` });
+    for (const { attribute, value } of links.links) {
+      let target: URL;
+      try {
+        target = new URL(value, urls.absolute(url));
+      } catch {
+        issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a valid URL (on ${url})` });
+        continue;
+      }
+      if (!target.href.startsWith(siteRoot) && target.origin !== urls.origin) continue; // another site
+      if (target.origin === urls.origin && !target.pathname.startsWith(urls.pathPrefix)) {
+        issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a link inside the site (under ${urls.pathPrefix}) on ${url}` });
+        continue;
+      }
+      const sitePath = `/${decodeURI(target.pathname).slice(urls.pathPrefix.length)}`;
+      const linked = pages.get(sitePath) ?? pages.get(sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`);
+      if (!linked) {
+        issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})` });
+        continue;
+      }
+      const fragment = decodeURIComponent(target.hash.slice(1));
+      if (fragment !== "" && linked.links && !linked.links.ids.has(fragment)) {
+        issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})` });
+      }
+    }
+  }
+  return issues;
+}
+
+export default function linkCheckPlugin(eleventyConfig: UserConfig, options: { blog: Blog }): void {
+  eleventyConfig.on("eleventy.after", ({ results }) => {
+    const issues = checkLinks(results, options.blog);
+    if (issues.length > 0) throw new ContentError(issues);
+  });
+}

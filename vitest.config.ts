@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Eleventy imports the TypeScript plugins itself, outside vite's transform.
+    execArgv: ["--import", "tsx"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: builds and browsers compete for them.
+    maxWorkers: 2,
+  },
+});
