@@ -1,4 +1,5 @@
 import type { UserConfig } from "@11ty/eleventy";
+import { Parser } from "htmlparser2";
 import { create } from "xmlbuilder2";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import type { ContentModel, Post, Series } from "../content/model.ts";
@@ -10,7 +11,8 @@ import { rfc3339, rfc822 } from "./dates.ts";
  * Feeds are built as documents by xmlbuilder2, never by string templates, so
  * every title and summary is escaped and characters XML 1.0 forbids are dropped.
  * Their timestamps come from the posts, never the clock: two builds of the same
- * content give the same bytes.
+ * content give the same bytes. Item HTML is made readable away from the site:
+ * series context first, every URL absolute, no scripts (see feedReadyHtml).
  */
 export const FEED_PATHS = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.json" } as const;
 
@@ -33,12 +35,121 @@ export function feedContent(post: Post, model: ContentModel): string {
   const context = post.series
     ? `<p><em>Part ${post.series.part} of ${post.series.series.total} in <a href="${urls.absolute(post.series.series.sitePath)}">${escapeHtml(post.series.series.title)}</a>.</em></p>\n`
     : "";
-  return stripControlCharacters(context + post.render(FEED)).replace(/<script\b[\s\S]*?<\/script\s*>/gi, "");
+  // Markdown links are made absolute when rendered; this pass catches the author's raw HTML.
+  return feedReadyHtml(stripControlCharacters(context + post.render(FEED)), {
+    postUrl: urls.absolute(post.sitePath),
+    siteUrl: (sitePath) => urls.absolute(sitePath),
+  });
+}
+
+/** Attributes whose value is one URL. */
+const URL_ATTRIBUTES = new Set(["href", "src", "poster", "cite", "action", "formaction", "data", "background", "longdesc", "xlink:href"]);
+/** Attributes whose value is a list of `URL descriptor` candidates. */
+const SRCSET_ATTRIBUTES = new Set(["srcset", "imagesrcset"]);
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+// Browsers ignore leading spaces and control characters, and tabs and newlines anywhere, in a scheme.
+const SCRIPT_URL = /^[\u0000-\u0020]*(javascript|vbscript|data:text\/html)/i;
+
+export interface FeedHtmlBase {
+  /** The post's own absolute URL: relative URLs and bare #fragments resolve against it. */
+  postUrl: string;
+  /** A root-relative site path as an absolute URL (keeps a deployment's path prefix). */
+  siteUrl: (sitePath: string) => string;
+}
+
+/**
+ * Makes item HTML safe to read outside the site: a feed reader has no base URL,
+ * so every URL becomes absolute, and scripts and inline event handlers go.
+ * Only the tags that change are rewritten; the rest of the HTML stays byte for byte.
+ */
+export function feedReadyHtml(html: string, base: FeedHtmlBase): string {
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  let scriptStart: number | undefined;
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (scriptStart !== undefined) return;
+        if (name.toLowerCase() === "script") {
+          scriptStart = parser.startIndex;
+          return;
+        }
+        let changed = false;
+        const kept: Array<[string, string]> = [];
+        for (const [attribute, value] of Object.entries(attributes)) {
+          const lower = attribute.toLowerCase();
+          let next: string | undefined = value;
+          if (lower.startsWith("on")) next = undefined;
+          else if (URL_ATTRIBUTES.has(lower)) next = absoluteUrl(value, base);
+          else if (SRCSET_ATTRIBUTES.has(lower)) next = absoluteSrcset(value, base);
+          if (next !== value) changed = true;
+          if (next !== undefined) kept.push([attribute, next]);
+        }
+        if (!changed) return;
+        const source = html.slice(parser.startIndex, parser.endIndex + 1);
+        const attributesText = kept.map(([attribute, value]) => ` ${attribute}="${escapeHtml(value)}"`).join("");
+        edits.push({ start: parser.startIndex, end: parser.endIndex + 1, text: `<${name}${attributesText}${source.endsWith("/>") ? " />" : ">"}` });
+      },
+      onclosetag(name, isImplied) {
+        if (scriptStart === undefined || name.toLowerCase() !== "script") return;
+        edits.push({ start: scriptStart, end: isImplied ? html.length : parser.endIndex + 1, text: "" });
+        scriptStart = undefined;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: false, lowerCaseAttributeNames: false },
+  );
+  parser.end(html);
+  let result = html;
+  for (const edit of edits.sort((a, b) => b.start - a.start)) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  return result;
+}
+
+/** One URL made absolute; undefined for a script URL, which is dropped. */
+function absoluteUrl(value: string, base: FeedHtmlBase): string | undefined {
+  if (SCRIPT_URL.test(value.replace(/[\t\n\r]/g, ""))) return undefined;
+  const url = value.trim();
+  if (url.startsWith("#")) return base.postUrl.replace(/#.*$/, "") + url;
+  if (url.startsWith("/") && !url.startsWith("//")) return base.siteUrl(url);
+  if (HAS_SCHEME.test(url)) return value;
+  try {
+    return new URL(url, base.postUrl).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function absoluteSrcset(value: string, base: FeedHtmlBase): string {
+  return value
+    .split(",")
+    .map((candidate) => {
+      const [url = "", ...descriptors] = candidate.trim().split(/\s+/);
+      const absolute = absoluteUrl(url, base);
+      return absolute === undefined ? undefined : [absolute, ...descriptors].join(" ");
+    })
+    .filter((candidate) => candidate !== undefined)
+    .join(", ");
 }
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
+
+/**
+ * The newest date among a feed's posts (a revision counts): the feed's own
+ * updated time, so it changes only when its content does.
+ */
+export function newestDate(posts: readonly Post[]): Date | undefined {
+  return posts.reduce<Date | undefined>((latest, post) => {
+    const date = post.updated ?? post.date;
+    return latest === undefined || date > latest ? date : latest;
+  }, undefined);
+}
+
+/**
+ * Atom requires a feed-level <updated>. With no posts there is no content time
+ * to give, and the build time would make every build differ, so an empty feed
+ * says the Unix epoch: a fixed "never updated" that any real post supersedes.
+ */
+export const EMPTY_FEED_UPDATED = new Date(0);
 
 function categories(post: Post): string[] {
   return post.series ? [...post.tags, post.series.series.title] : [...post.tags];
@@ -53,7 +164,7 @@ export function atomFeed(model: ContentModel, posts: readonly Post[], selfPath: 
   feed.ele("link", { href: site.urls.home, rel: "alternate", type: "text/html" });
   // jekyll-feed's feed id was the feed's own URL; keeping it keeps the feed's identity.
   feed.ele("id").txt(site.urls.absolute(selfPath));
-  feed.ele("updated").txt(rfc3339(model.lastUpdated ?? new Date(0)));
+  feed.ele("updated").txt(rfc3339(newestDate(posts) ?? EMPTY_FEED_UPDATED));
   feed.ele("author").ele("name").txt(site.author.name);
   for (const post of posts) {
     const entry = feed.ele("entry");
@@ -77,11 +188,9 @@ export function rssFeed(model: ContentModel, posts: readonly Post[], selfPath: s
   rss.ele("link").txt(site.urls.absolute(channel.sitePath));
   rss.ele("description").txt(stripControlCharacters(channel.description));
   rss.ele("language").txt(site.language);
-  const newest = posts.reduce<Date | undefined>((latest, post) => {
-    const date = post.updated ?? post.date;
-    return latest === undefined || date > latest ? date : latest;
-  }, undefined);
-  rss.ele("lastBuildDate").txt(rfc822(newest ?? new Date(0)));
+  // lastBuildDate is optional in RSS: an empty feed leaves it out rather than invent a time.
+  const newest = newestDate(posts);
+  if (newest) rss.ele("lastBuildDate").txt(rfc822(newest));
   rss.ele(ATOM_NS, "atom:link", { href: site.urls.absolute(selfPath), rel: "self", type: "application/rss+xml" });
   for (const post of posts) {
     const item = rss.ele("item");
