@@ -57,7 +57,10 @@ export function installTaggedFootnotes(md: MarkdownIt): void {
   md.renderer.rules.footnote_block_open = envRule((_tokens, _index, _options, env) => {
     const headingId = `${env.idPrefix}footnotes-heading`;
     const level = Math.min(6, 2 + env.headingShift);
-    return `<section class="footnotes" role="doc-endnotes" aria-labelledby="${escapeHtml(headingId)}">\n<h${level} id="${escapeHtml(headingId)}">Notes</h${level}>\n<ol class="footnotes-list">\n`;
+    // Several posts on one page (pages/series-all.njk) each have a "Notes" landmark; naming each
+    // after its part's heading (id = the prefix without its dash) keeps the landmarks distinguishable.
+    const labelledBy = env.idPrefix ? `${headingId} ${env.idPrefix.replace(/-$/, "")}` : headingId;
+    return `<section class="footnotes" role="doc-endnotes" aria-labelledby="${escapeHtml(labelledBy)}">\n<h${level} id="${escapeHtml(headingId)}">Notes</h${level}>\n<ol class="footnotes-list">\n`;
   });
   md.renderer.rules.footnote_block_close = () => "</ol>\n</section>\n";
   md.renderer.rules.footnote_open = envRule((tokens, index, _options, env) => {
@@ -95,13 +98,15 @@ function checkFootnotes(state: StateCore): void {
   const definitionLines = new Map<string, number | undefined>();
   let currentLabel: string | undefined;
 
-  for (const token of state.tokens) {
+  for (const [index, token] of state.tokens.entries()) {
     if (token.type === "footnote_reference_open") {
       const label = (token.meta as { label: string }).label;
-      const line = token.map ? token.map[0] + 1 : undefined;
+      const line = definitionLine(state.tokens, index);
       if (definitions.has(label)) {
         const first = definitionLines.get(label);
-        problems.push({ line, tag: label, message: `footnote [^${label}] is defined twice${first === undefined ? "" : ` (first on line ${first})`}; keep one definition or give the other a new tag` });
+        // Lines here count from the body's start; the distance reads the same in the file.
+        const earlier = first === undefined || line === undefined ? "" : ` (the first definition is ${line - first} line${line - first === 1 ? "" : "s"} above)`;
+        problems.push({ line, tag: label, message: `footnote [^${label}] is defined twice${earlier}; keep one definition or give the other a new tag` });
       } else {
         definitions.set(label, []);
         definitionLines.set(label, line);
@@ -111,14 +116,17 @@ function checkFootnotes(state: StateCore): void {
       currentLabel = undefined;
     } else if (token.type === "inline") {
       if (currentLabel !== undefined) definitions.get(currentLabel)?.push(token);
+      // Line breaks inside the paragraph say which of its lines a mistake is on.
+      let line = token.map ? token.map[0] + 1 : undefined;
       for (const child of token.children ?? []) {
+        if ((child.type === "softbreak" || child.type === "hardbreak") && line !== undefined) line++;
         if (child.type === "footnote_ref" && !(child.meta as { label?: string }).label) {
-          problems.push({ line: token.map ? token.map[0] + 1 : undefined, tag: "^[...]", message: "inline footnotes ^[...] have no tag to give them a stable id; write text[^tag] and a definition [^tag]: ..." });
+          problems.push({ line, tag: "^[...]", message: "inline footnotes ^[...] have no tag to give them a stable id; write text[^tag] and a definition [^tag]: ..." });
         }
         if (child.type !== "text") continue;
         for (const match of child.content.matchAll(UNRESOLVED_REFERENCE)) {
           const tag = match[1] ?? "";
-          problems.push({ line: token.map ? token.map[0] + 1 : undefined, tag, message: `footnote reference [^${tag}] has no definition; add a line "[^${tag}]: ..." to the post, or fix the tag` });
+          problems.push({ line, tag, message: `footnote reference [^${tag}] has no definition; add a line "[^${tag}]: ..." to the post, or fix the tag` });
         }
       }
     }
@@ -131,6 +139,19 @@ function checkFootnotes(state: StateCore): void {
     }
   }
   env[DEFINITIONS] = definitions;
+}
+
+/**
+ * The 1-based line of the definition opened at `index`. markdown-it-footnote
+ * gives the opening token no source map, but the note's first block has one.
+ */
+function definitionLine(tokens: readonly Token[], index: number): number | undefined {
+  for (let next = index; next < tokens.length; next++) {
+    const token = tokens[next]!;
+    if (token.map) return token.map[0] + 1;
+    if (token.type === "footnote_reference_close") break;
+  }
+  return undefined;
 }
 
 /** The notes of a parsed post in reading order, for the notes index. */

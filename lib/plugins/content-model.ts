@@ -68,12 +68,21 @@ export class Blog {
 export default function contentModelPlugin(eleventyConfig: UserConfig, options: ContentModelOptions): void {
   const { blog } = options;
   eleventyConfig.addGlobalData("blog", () => blog);
+  // Eleventy deep-copies plain-object data files into every page's data, and
+  // _data/series.json grows with the blog: that copy made each build
+  // O(posts x series). Frozen data is shared instead of copied. Templates read
+  // series and site settings from `blog`; nothing may change them.
+  eleventyConfig.addDataExtension("json", { parser: (contents) => deepFreeze(JSON.parse(contents)) });
 
   eleventyConfig.on("eleventy.before", async ({ directories, runMode }) => {
     const envDrafts = process.env.BLOG_DRAFTS;
     const includeDrafts = options.includeDrafts ?? (envDrafts !== undefined ? envDrafts === "1" : runMode !== "build");
     blog.load(await loadContent({ inputDir: directories.input, includeDrafts }), directories.input);
   });
+
+  // An unpublished draft is left out before Eleventy renders it: with only
+  // `permalink: false` its layout would still render, with no page URL.
+  eleventyConfig.addPreprocessor("unpublished-posts", "md", (data) => (blog.isPost(data.page.inputPath) && !blog.postAt(data.page.inputPath).published ? false : undefined));
 
   // Posts' markdown was parsed and checked by the content model; Eleventy only
   // places the rendered body in its layout. Other markdown pages render here too,
@@ -89,4 +98,12 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
   eleventyConfig.addFilter("tagSlug", tagSlug);
   // A series part on the one-page series: ids prefixed per part, headings one level down.
   eleventyConfig.addFilter("renderPart", (post: Post) => post.render({ mode: "page", idPrefix: `part${post.series?.part ?? 0}-`, headingShift: 1 }));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }

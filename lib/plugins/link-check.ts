@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { BuildResult, UserConfig } from "@11ty/eleventy";
 import { Parser } from "htmlparser2";
 import { ContentError, type ContentIssue } from "../content/issues.ts";
@@ -37,7 +38,7 @@ export function scanPage(html: string): PageLinks {
  * Every internal link and #fragment in the built site must land somewhere.
  * Runs after each build over the rendered output (no re-reading from disk).
  */
-export function checkLinks(results: readonly BuildResult[], blog: Blog): ContentIssue[] {
+export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = "."): ContentIssue[] {
   const { urls } = blog.site;
   const pages = new Map<string, { result: BuildResult; links?: PageLinks }>();
   for (const result of results) {
@@ -50,7 +51,8 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog): Content
 
   for (const [url, { result, links }] of pages) {
     if (!links) continue;
-    const file = result.inputPath.replace(/^\.\//, "");
+    // Named as the author knows it: posts/x.md, not the path Eleventy was given.
+    const file = path.relative(inputDir, result.inputPath).split(path.sep).join("/");
     for (const id of links.duplicateIds) issues.push({ file, field: `id="${id}"`, expected: `the id is used more than once on ${url}; every id on a page must be unique` });
     for (const { attribute, value } of links.links) {
       let target: URL;
@@ -65,13 +67,13 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog): Content
         issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a link inside the site (under ${urls.pathPrefix}) on ${url}` });
         continue;
       }
-      const sitePath = `/${decodeURI(target.pathname).slice(urls.pathPrefix.length)}`;
+      const sitePath = `/${safeDecode(target.pathname, decodeURI).slice(urls.pathPrefix.length)}`;
       const linked = pages.get(sitePath) ?? pages.get(sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`);
       if (!linked) {
         issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})` });
         continue;
       }
-      const fragment = decodeURIComponent(target.hash.slice(1));
+      const fragment = safeDecode(target.hash.slice(1), decodeURIComponent);
       if (fragment !== "" && linked.links && !linked.links.ids.has(fragment)) {
         issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})` });
       }
@@ -80,9 +82,18 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog): Content
   return issues;
 }
 
+/** A malformed escape (`%zz`) is checked as typed rather than crashing the check. */
+function safeDecode(value: string, decode: (text: string) => string): string {
+  try {
+    return decode(value);
+  } catch {
+    return value;
+  }
+}
+
 export default function linkCheckPlugin(eleventyConfig: UserConfig, options: { blog: Blog }): void {
-  eleventyConfig.on("eleventy.after", ({ results }) => {
-    const issues = checkLinks(results, options.blog);
+  eleventyConfig.on("eleventy.after", ({ results, directories }) => {
+    const issues = checkLinks(results, options.blog, directories.input);
     if (issues.length > 0) throw new ContentError(issues);
   });
 }

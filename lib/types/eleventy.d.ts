@@ -57,6 +57,9 @@ declare module "@11ty/eleventy" {
     addGlobalData(name: string, data: unknown): void;
     addTemplate(virtualInputPath: string, content: unknown, data?: Record<string, unknown>): void;
     addExtension(extension: string | string[], options: TemplateExtension): void;
+    addDataExtension(extensions: string, options: { parser: (contents: string, filePath: string) => unknown }): void;
+    /** Runs before a template is read; returning `false` leaves the template out of the build entirely. */
+    addPreprocessor(name: string, fileExtensions: string | string[], callback: (data: { page: { inputPath: string } }, content: string) => unknown): void;
     addTemplateFormats(formats: string | string[]): void;
     setTemplateFormats(formats: string[]): void;
     addWatchTarget(target: string, options?: { resetConfig?: boolean }): void;
