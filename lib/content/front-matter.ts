@@ -40,7 +40,9 @@ export function splitFrontMatter(source: string): SplitDocument {
   const yamlText = lines.slice(1, closing).join("\n");
   let data: unknown;
   try {
-    data = yaml.load(yamlText) ?? {};
+    // CORE_SCHEMA leaves dates as text: js-yaml's own timestamps roll an impossible
+    // day over silently (2018-02-30 becomes March 2), so the post schema parses them strictly.
+    data = yaml.load(yamlText, { schema: yaml.CORE_SCHEMA }) ?? {};
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       // js-yaml counts from 0 inside the YAML block, which starts on file line 2.

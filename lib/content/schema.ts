@@ -12,8 +12,9 @@ const postDate = z.union([z.date(), z.string()], { error: "expected a date like 
   if (value instanceof Date) {
     if (!Number.isNaN(value.getTime())) return value;
   } else {
-    const parsed = DateTime.fromISO(value, { zone: "utc" });
-    if (parsed.isValid) return parsed.toJSDate();
+    // ISO dates, and YAML's "2018-01-10 10:00:00" form.
+    const parsed = [DateTime.fromISO(value, { zone: "utc" }), DateTime.fromSQL(value, { zone: "utc" })].find((date) => date.isValid);
+    if (parsed) return parsed.toJSDate();
   }
   context.addIssue({ code: "custom", message: "expected a date like 2018-01-10 (YYYY-MM-DD)" });
   return z.NEVER;

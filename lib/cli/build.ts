@@ -1,0 +1,97 @@
+// `npm run build [-- --input <dir>] [-- --keep <n>]`: the production build.
+// Builds into a new folder under .releases/ and, only when the build and all of
+// its checks passed, points <input>/_site at it in one atomic step. A failed
+// build leaves _site exactly as it was. See lib/publish/releases.ts.
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import Eleventy from "@11ty/eleventy";
+import { ContentError, type ContentIssue } from "../content/issues.ts";
+import { carryForwardAssets, createRelease, DEFAULT_KEEP, pruneReleases, publishPaths, readLiveSite, switchLiveSite, type LiveSite } from "../publish/releases.ts";
+
+const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
+
+/** Eleventy's log lines, held back: on success they are noise, on a content error the list says it all. */
+class HeldLog {
+  readonly lines: string[] = [];
+  readonly log = (...parts: unknown[]) => this.lines.push(parts.join(" "));
+  readonly info = this.log;
+  readonly warn = this.log;
+  readonly error = this.log;
+}
+
+/** The ContentError inside Eleventy's wrapping (it nests errors as `originalError` or `cause`). */
+function contentIssuesIn(error: unknown): readonly ContentIssue[] | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
+    if (current instanceof ContentError) return current.issues;
+    // Eleventy may load a second copy of the module (cache-busted config imports).
+    if (current.name === "ContentError" && Array.isArray((current as { issues?: unknown }).issues)) return (current as ContentError).issues;
+    current = (current as { originalError?: unknown }).originalError ?? current.cause;
+  }
+  return undefined;
+}
+
+function describeLive(live: LiveSite): string {
+  if (live.kind === "missing") return "_site was not there and still is not";
+  if (live.kind === "directory") return "_site is unchanged";
+  return `_site still serves ${live.target}`;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      input: { type: "string", default: "." },
+      keep: { type: "string", default: String(DEFAULT_KEEP) },
+    },
+    strict: true,
+  });
+  const keep = Number(values.keep);
+  if (!Number.isInteger(keep) || keep < 1) {
+    console.error(`--keep: found ${JSON.stringify(values.keep)}; expected a whole number of releases to keep, at least 1`);
+    return 2;
+  }
+  // A production build never publishes drafts; refuse rather than quietly ignore the setting.
+  if (process.env.BLOG_DRAFTS !== undefined && process.env.BLOG_DRAFTS !== "" && process.env.BLOG_DRAFTS !== "0") {
+    console.error(`BLOG_DRAFTS: found ${JSON.stringify(process.env.BLOG_DRAFTS)}; a production build never publishes drafts, so unset it (or set it to 0)`);
+    return 2;
+  }
+  process.env.BLOG_DRAFTS = "0";
+
+  const paths = publishPaths(values.input);
+  const before = await readLiveSite(paths);
+  const release = await createRelease(paths);
+  const started = performance.now();
+  const held = new HeldLog();
+  try {
+    // Eleventy 3.1 skips directory data files (posts/posts.11tydata.js) when the
+    // input is an absolute path, so it gets the path relative to the working directory.
+    const input = path.relative(process.cwd(), paths.root) || ".";
+    const eleventy = new Eleventy(input, release.dir, { configPath: CONFIG, quietMode: true });
+    (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
+    await eleventy.write();
+  } catch (error) {
+    await rm(release.dir, { recursive: true, force: true });
+    const issues = contentIssuesIn(error);
+    if (issues) {
+      console.error(new ContentError(issues).message);
+    } else {
+      // Not the author's content: a bug or a broken template. Show everything.
+      for (const line of held.lines) console.error(line);
+      console.error(error);
+    }
+    console.error(`Build failed; ${describeLive(before)}.`);
+    return 1;
+  }
+
+  await carryForwardAssets(paths, release.name);
+  const { migrated } = await switchLiveSite(paths, release.name);
+  if (migrated) console.log(`Moved the old _site folder to ${path.join(".releases", migrated)} (a one-time step).`);
+  const pruned = await pruneReleases(paths, keep);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  console.log(`Published release ${release.name} in ${seconds} s: _site -> .releases/${release.name}${pruned.length ? `; pruned ${pruned.length} old release(s)` : ""}.`);
+  return 0;
+}
+
+process.exitCode = await main();
