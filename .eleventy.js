@@ -16,7 +16,7 @@ export default function registerSite(eleventyConfig) {
   // Eleventy's watcher cannot parse the TypeScript this file imports; `npm start`
   // restarts on lib/ edits instead (node --watch-path).
   eleventyConfig.setWatchJavaScriptDependencies(false);
-  for (const ignored of ["README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**"]) {
+  for (const ignored of ["README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**"]) {
     eleventyConfig.ignores.add(ignored);
   }
 

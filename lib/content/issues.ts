@@ -24,6 +24,8 @@ export function formatIssue(issue: ContentIssue): string {
 
 export class ContentError extends Error {
   readonly issues: readonly ContentIssue[];
+  /** Read by Eleventy's error printer: the message is the whole report, a stack trace would only repeat it. */
+  readonly skipOriginalStack = true;
 
   constructor(issues: readonly ContentIssue[]) {
     const count = issues.length === 1 ? "1 content error" : `${issues.length} content errors`;

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { MarkdownIt } from "markdown-it";
 import { FrontMatterSyntaxError, splitFrontMatter } from "./front-matter.ts";
 import type { FootnoteSummary } from "./footnotes.ts";
-import { IssueLog, nearest, type ContentIssue } from "./issues.ts";
+import { formatIssue, IssueLog, nearest, type ContentIssue } from "./issues.ts";
 import { createMarkdown, type RenderTarget } from "./markdown.ts";
 import { clip, ParsedPost } from "./post-source.ts";
 import { describeZodIssues, ELEVENTY_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration, type SiteDeclaration } from "./schema.ts";
@@ -143,8 +143,9 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
 
   checkPermalinks(all, log);
   const series = linkSeries(all, seriesSlugs, seriesDeclarations, log);
+  // Warnings first: a misspelt key (`serise:`) is often what caused the errors below it.
+  for (const warning of log.warnings) console.warn(`warning: ${formatIssue(warning)}`);
   log.throwIfAny();
-  for (const warning of log.warnings) console.warn(`warning: ${warning.file}${warning.line ? `:${warning.line}` : ""}: ${warning.field}: ${warning.expected}`);
 
   const posts = all.filter((post) => post.published).sort(newestFirst);
   return {

@@ -1,0 +1,68 @@
+// `npm start`: Eleventy's dev server (--serve), with one addition. Eleventy
+// gives up for good when its very first build fails, so a content error present
+// at start-up would end the dev server; here the error is printed and the first
+// build is tried again on the next edit. Later errors Eleventy handles itself:
+// it prints them and keeps serving the last good pages.
+import { watch } from "node:fs";
+import { parseArgs } from "node:util";
+import Eleventy from "@11ty/eleventy";
+import { ContentError } from "../content/issues.ts";
+
+/** The slice of Eleventy's programmatic serve API this file uses (see cmd.cjs). */
+interface ServingEleventy {
+  init(): Promise<void>;
+  restart(): Promise<void>;
+  watch(): Promise<void>;
+  serve(port?: number): Promise<void>;
+  stopWatch(): Promise<void>;
+}
+
+/** Folders the first build does not read; an event there is not an edit to wait for. */
+const NOT_SOURCES = /^(?:node_modules|\.git|\.releases|_site|_dev-site|test)(?:[\\/]|$)/;
+
+/** Eleventy wraps errors thrown in its events (`originalError`, `cause`). */
+function contentErrorIn(error: unknown): ContentError | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 10; depth++) {
+    if (current instanceof ContentError) return current;
+    current = (current as { originalError?: unknown }).originalError ?? current.cause;
+  }
+  return undefined;
+}
+
+/** Resolves on the next change to a source file, a moment after the editor has finished writing. */
+function nextEdit(inputDir: string): Promise<void> {
+  return new Promise((resolve) => {
+    let settle: NodeJS.Timeout | undefined;
+    const watcher = watch(inputDir, { recursive: true }, (_event, file) => {
+      if (file !== null && NOT_SOURCES.test(file)) return;
+      clearTimeout(settle);
+      settle = setTimeout(() => {
+        watcher.close();
+        resolve();
+      }, 150);
+    });
+  });
+}
+
+const { values } = parseArgs({
+  options: { config: { type: "string", default: ".eleventy.js" }, input: { type: "string", default: "." }, output: { type: "string", default: "_dev-site" }, port: { type: "string", default: "8080" } },
+});
+
+const eleventy = new Eleventy(values.input, values.output, { source: "cli", runMode: "serve", configPath: values.config }) as unknown as ServingEleventy;
+await eleventy.init();
+for (;;) {
+  try {
+    await eleventy.watch();
+    break;
+  } catch (error) {
+    // Eleventy has printed the error already; anything but a content error is a bug to see in full.
+    if (!contentErrorIn(error)) throw error;
+    process.exitCode = undefined;
+    console.error("[dev server] Not serving yet: fix the content error above and save; the site is built again on the next edit.");
+    await nextEdit(values.input);
+    await eleventy.restart();
+    await eleventy.init();
+  }
+}
+await eleventy.serve(Number(values.port));
+process.on("SIGINT", () => void eleventy.stopWatch());

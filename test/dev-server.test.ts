@@ -1,0 +1,237 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
+
+/*
+ * `npm start` exactly as package.json runs it, in a copy of the site, so edits
+ * (including to lib/, which restarts the process) never touch the checkout.
+ * Each step polls, bounded in time, and records how long the change took to be served.
+ */
+const STEP_TIMEOUT_MS = 30_000;
+const PART1 = "posts/no-planned-downtime-chasm-part1.md";
+const DRAFT_FILE = "posts/dev-server-draft.md";
+const DRAFT_SOURCE = post({ title: "A draft seen only in the dev server", date: "2020-05-01", tags: [], draft: true }, "Draft text.\n");
+const PUBLISHED_PAGE = "<!doctype html><title>the published release</title>\n";
+
+const timings: Record<string, number> = {};
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** A copy of the site with its code, configuration and a published `_site` release beside it. */
+async function makeDevSite(posts: Record<string, string>): Promise<string> {
+  const site = await makeFixtureSite({ realPosts: true, posts });
+  // The code and configuration too, so `--watch-path=./lib` watches the copy.
+  for (const part of [".eleventy.js", "lib", "package.json"]) await cp(path.join(REPO, part), path.join(site, part), { recursive: true });
+  await symlink(path.join(REPO, "node_modules"), path.join(site, "node_modules"), "dir");
+  // What `npm run build` leaves: _site -> .releases/<name>. The dev server must never write there.
+  await mkdir(path.join(site, ".releases/published"), { recursive: true });
+  await writeFile(path.join(site, ".releases/published/index.html"), PUBLISHED_PAGE);
+  await symlink(".releases/published", path.join(site, "_site"));
+  return site;
+}
+
+class DevServer {
+  output = "";
+  readonly origin: string;
+  private readonly child: ChildProcess;
+
+  private constructor(readonly site: string, port: number, args: string[]) {
+    this.origin = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.BLOG_DRAFTS; // the dev server's own default must show drafts
+    delete env.NODE_OPTIONS;
+    // Its own process group, so stop() ends node --watch and the Eleventy child together.
+    this.child = spawn(process.execPath, args, { cwd: site, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    this.child.stdout!.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr!.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
+  }
+
+  /** Runs package.json's `start` script in `site`, on a free port. */
+  static async start(site: string): Promise<DevServer> {
+    const port = await freePort();
+    const { scripts } = JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const [command, ...args] = scripts.start!.replace("--port=8080", `--port=${port}`).split(" ");
+    expect(command).toBe("node");
+    expect(args).toContain(`--port=${port}`);
+    return new DevServer(site, port, args);
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async fetch(sitePath: string): Promise<{ status: number; body: string } | undefined> {
+    try {
+      const response = await fetch(`${this.origin}${sitePath}`);
+      return { status: response.status, body: await response.text() };
+    } catch {
+      return undefined; // not listening (yet, or while restarting)
+    }
+  }
+
+  /** Polls until `check` returns a value; fails naming what it waited for, with the server's recent output. */
+  async waitFor<T>(what: string, check: () => Promise<T | undefined>): Promise<{ value: T; ms: number }> {
+    const started = performance.now();
+    while (performance.now() - started < STEP_TIMEOUT_MS) {
+      const value = await check();
+      if (value !== undefined) return { value, ms: Math.round(performance.now() - started) };
+      if (!this.running) throw new Error(`the dev server exited (code ${this.child.exitCode}) while waiting for ${what}:\n${this.output.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`timed out after ${STEP_TIMEOUT_MS} ms waiting for ${what}; server output:\n${this.output.slice(-3000)}`);
+  }
+
+  /** The page's text once it is served containing `needle`. */
+  servedWith(sitePath: string, needle: string): () => Promise<string | undefined> {
+    return async () => {
+      const page = await this.fetch(sitePath);
+      return page?.status === 200 && page.body.includes(needle) ? page.body : undefined;
+    };
+  }
+
+  async edit(file: string, change: (text: string) => string): Promise<void> {
+    const absolute = path.join(this.site, file);
+    const before = await readFile(absolute, "utf8");
+    const after = change(before);
+    expect(after, `the edit to ${file} should change it`).not.toBe(before);
+    await writeFile(absolute, after);
+  }
+
+  async stop(): Promise<void> {
+    const pid = this.child.pid;
+    if (pid === undefined || !this.running) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, name);
+      } catch {
+        // the group is gone already
+      }
+    };
+    signal("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    signal("SIGKILL");
+  }
+}
+
+async function publishedReleaseFiles(site: string): Promise<Record<string, string>> {
+  const dir = path.join(site, ".releases/published");
+  const files: Record<string, string> = {};
+  for (const name of await readdir(dir, { recursive: true })) files[name] = await readFile(path.join(dir, name), "utf8").catch(() => "(a folder)");
+  return files;
+}
+
+afterAll(() => {
+  console.info(`dev server timings (ms): ${JSON.stringify(timings)}`);
+});
+
+describe("npm start", () => {
+  let server: DevServer;
+
+  beforeAll(async () => {
+    server = await DevServer.start(await makeDevSite({ "dev-server-draft.md": DRAFT_SOURCE }));
+    timings["first build and serve"] = (await server.waitFor("the first page", server.servedWith("/", "</html>"))).ms;
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (server) await rm(server.site, { recursive: true, force: true });
+  });
+
+  it("serves drafts, marked as drafts", async () => {
+    const page = await server.waitFor("the draft page", server.servedWith("/dev-server-draft/", "A draft seen only in the dev server"));
+    expect(page.value).toContain('class="draft-badge"');
+  });
+
+  it("serves an edited post", async () => {
+    await server.edit(PART1, (text) => text.replace(/^title: .*$/m, "title: Part one, edited while serving"));
+    timings["post edit"] = (await server.waitFor("the edited title", server.servedWith("/no-planned-downtime-chasm-part1/", "<h1>Part one, edited while serving</h1>"))).ms;
+  });
+
+  it("serves CSS rebuilt from an edited Sass partial", async () => {
+    await server.edit("assets/scss/_layout.scss", (text) => `${text}\n.dev-server-marker { outline-color: #123456; }\n`);
+    const servedCss = async () => {
+      const href = (await server.fetch("/"))?.body.match(/<link rel="stylesheet" href="([^"]+)"/)?.[1];
+      return href === undefined ? undefined : (await server.fetch(href))?.body;
+    };
+    timings["Sass partial edit"] = (await server.waitFor("the new CSS rule", async () => ((await servedCss())?.includes(".dev-server-marker") ? true : undefined))).ms;
+  });
+
+  it("serves an edited layout partial and edited data", async () => {
+    await server.edit("_includes/partials/tag-list.njk", (text) => text.replace('<span class="tag-list-label">Tags:</span>', '<span class="tag-list-label">Filed under:</span>'));
+    timings["partial edit"] = (await server.waitFor("the edited partial", server.servedWith("/no-planned-downtime-chasm-part1/", "Filed under:"))).ms;
+    await server.edit("_data/site.json", (text) => text.replace(/"tagline": "[^"]*"/, '"tagline": "Edited tagline"'));
+    timings["data edit"] = (await server.waitFor("the edited tagline", server.servedWith("/", "Edited tagline"))).ms;
+  });
+
+  it("keeps serving the last good pages through a content error, prints it naming the file, then recovers", async () => {
+    const printedBefore = server.output.length;
+    await server.edit(DRAFT_FILE, (text) => text.replace(/^date: .*$/m, "date: 2020-13-45").replace("Draft text.", "Broken text."));
+    const printed = await server.waitFor("the content error in the terminal", async () => {
+      const recent = server.output.slice(printedBefore);
+      const errorAt = recent.search(/content error/);
+      return errorAt !== -1 && /Wrote 0 files/.test(recent.slice(errorAt)) ? recent : undefined;
+    });
+    expect(printed.value).toContain("posts/dev-server-draft.md:3: date: found");
+    expect(printed.value).toContain("expected a date like 2018-01-10");
+    // Readable: the report once, no stack trace of the build's internals.
+    expect(printed.value).not.toMatch(/stack trace|at loadContent|\.ts:\d+:\d+\)/);
+    expect(printed.value.match(/2020-13-45/g)?.length).toBe(1);
+
+    expect(server.running).toBe(true);
+    const stale = await server.fetch("/dev-server-draft/");
+    expect(stale?.status).toBe(200);
+    expect(stale?.body).toContain("Draft text.");
+    expect((await server.fetch("/no-planned-downtime-chasm-part1/"))?.body).toContain("<h1>Part one, edited while serving</h1>");
+
+    // The fix, with a misspelt key: the dev server warns about it too.
+    await writeFile(path.join(server.site, DRAFT_FILE), DRAFT_SOURCE.replace("Draft text.", "Recovered text.").replace("draft: true", "draft: true\nserise: no-planned-downtime-chasm"));
+    timings["recovery after the fix"] = (await server.waitFor("the fixed draft", server.servedWith("/dev-server-draft/", "Recovered text."))).ms;
+    expect(server.output.slice(printedBefore)).toContain('warning: posts/dev-server-draft.md:6: serise: unknown front-matter field; did you mean "series"?');
+  });
+
+  it("restarts on an edit to the TypeScript in lib/ and serves its output", async () => {
+    await server.edit("lib/plugins/crawlers.ts", (text) => text.replace("`User-agent: *\\nAllow: /", "`# restarted with new code\\nUser-agent: *\\nAllow: /"));
+    timings["lib/ edit (process restart)"] = (await server.waitFor("robots.txt from the edited code", server.servedWith("/robots.txt", "# restarted with new code"))).ms;
+    // The restarted server still has every earlier edit.
+    expect((await server.fetch("/"))?.body).toContain("Edited tagline");
+  });
+
+  it("never wrote into the published _site release", async () => {
+    expect(await publishedReleaseFiles(server.site)).toEqual({ "index.html": PUBLISHED_PAGE });
+  });
+});
+
+describe("npm start with a content error from the start", () => {
+  let server: DevServer;
+
+  beforeAll(async () => {
+    server = await DevServer.start(await makeDevSite({ "dev-server-draft.md": DRAFT_SOURCE.replace("draft: true", 'draft: "yes"') }));
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (server) await rm(server.site, { recursive: true, force: true });
+  });
+
+  it("prints the error, keeps running, and starts serving once the post is fixed", async () => {
+    const waiting = await server.waitFor("the start-up error", async () => (/Not serving yet/.test(server.output) ? server.output : undefined));
+    expect(waiting.value).toContain('posts/dev-server-draft.md:5: draft: found string "yes"; expected true or false (without quotes)');
+    expect(waiting.value).not.toMatch(/stack trace|\.ts:\d+:\d+\)/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.running).toBe(true);
+
+    await writeFile(path.join(server.site, DRAFT_FILE), DRAFT_SOURCE);
+    timings["start-up after fixing a start-up error"] = (await server.waitFor("the fixed draft", server.servedWith("/dev-server-draft/", "A draft seen only in the dev server"))).ms;
+    expect(await publishedReleaseFiles(server.site)).toEqual({ "index.html": PUBLISHED_PAGE });
+  });
+});
