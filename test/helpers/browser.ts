@@ -8,13 +8,11 @@ import { chromium, type Browser } from "playwright-core";
 /** Debian's Chromium; CI sets CHROME_PATH. Playwright's own browser download cannot work here. */
 export const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 
+/** Without the background-networking flags Chromium tries to reach Google's hosts at start. Also used by `npm run audit`. */
+export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROME_PATH,
-    headless: true,
-    // Without the background-networking flags Chromium tries to reach Google's hosts at start.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
+  return chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROMIUM_FLAGS });
 }
 
 const TYPES: Record<string, string> = {

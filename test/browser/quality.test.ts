@@ -1,0 +1,307 @@
+import { mkdir, readFile, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import type { AxeResults } from "axe-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, serveStatic, type StaticServer } from "../helpers/browser.ts";
+import { buildSite, REPO, text, type BuiltSite } from "../helpers/site.ts";
+
+/** Where the screenshots go for a person to look at; the folder is gitignored. */
+const SCREENSHOTS = path.join(REPO, "test/artifacts/screenshots");
+/** What arrives in the first round trip of a new connection (10 TCP segments, about 14 KB). */
+const PAGE_BUDGET_BYTES = 14 * 1024;
+const PART_3 = "/no-planned-downtime-chasm-part3/";
+/** Served by the test from the site's own origin, so axe runs under the page's real CSP. */
+const AXE_PATH = "/__quality-test__/axe.js";
+const SCHEMES = ["light", "dark"] as const;
+
+const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let site: BuiltSite;
+let server: StaticServer;
+let browser: Browser;
+let htmlPages: string[];
+let postPages: string[];
+/** Every request any page in this file made, by URL. */
+const requested = new Set<string>();
+
+beforeAll(async () => {
+  site = await buildSite();
+  server = await serveStatic(site.outputDir);
+  browser = await launchBrowser();
+  htmlPages = site.paths.filter((sitePath) => sitePath.endsWith("/") || sitePath.endsWith(".html"));
+  postPages = [];
+  for (const sitePath of htmlPages) {
+    // A post page is one whose h1 is a post's title (the one-page series has several posts under h2s).
+    if ((await site.document(sitePath)).querySelector("article.post > .post-header > h1")) postPages.push(sitePath);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await site?.cleanup();
+});
+
+/** A browser context that records every request and lets none leave 127.0.0.1. */
+async function openContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  const axe = await axeSource;
+  await context.route("**/*", async (route) => {
+    const url = new URL(route.request().url());
+    requested.add(url.href);
+    if (url.hostname !== "127.0.0.1") return route.abort("blockedbyclient");
+    if (url.pathname === AXE_PATH) return route.fulfill({ body: axe, contentType: "text/javascript" });
+    return route.continue();
+  });
+  return context;
+}
+
+async function visit(page: Page, sitePath: string): Promise<void> {
+  const response = await page.goto(server.origin + sitePath, { waitUntil: "load" });
+  expect(response?.status(), `${sitePath} should be served`).toBe(200);
+}
+
+function describeViolations(results: AxeResults): string[] {
+  return results.violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.nodes.map((node) => `${node.target.join(" ")}: ${node.failureSummary ?? ""}`).join("\n    ")}`);
+}
+
+describe("the built site in Chromium", () => {
+  it("has no axe violations on any page, in light and in dark colour scheme", async () => {
+    const context = await openContext();
+    const page = await context.newPage();
+    const failures: string[] = [];
+    for (const sitePath of htmlPages) {
+      await visit(page, sitePath);
+      await page.addScriptTag({ url: server.origin + AXE_PATH });
+      for (const colorScheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme });
+        // Only violations carry every node: enough to report, and much faster to hand back.
+        const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ["violations"] }));
+        expect(results.passes.length, `axe checked nothing on ${sitePath}`).toBeGreaterThan(10);
+        failures.push(...describeViolations(results).map((line) => `${sitePath} [${colorScheme}] ${line}`));
+      }
+    }
+    await context.close();
+    expect(failures).toEqual([]);
+  });
+
+  it("keeps every colour pair readable in both schemes, visited links included", async () => {
+    // axe cannot see :visited colours (browsers hide them from scripts), so check the tokens themselves.
+    const context = await openContext();
+    const page = await context.newPage();
+    await visit(page, "/");
+    const failures: string[] = [];
+    for (const colorScheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme });
+      const tokens = await page.evaluate(() => {
+        const style = getComputedStyle(document.documentElement);
+        return Object.fromEntries(["--bg", "--panel", "--text", "--muted", "--accent", "--accent-visited", "--focus"].map((name) => [name, style.getPropertyValue(name).trim()]));
+      });
+      const pairs: Array<[string, string, number]> = [
+        ["--text", "--bg", 4.5], ["--muted", "--bg", 4.5], ["--accent", "--bg", 4.5], ["--accent-visited", "--bg", 4.5],
+        ["--text", "--panel", 4.5], ["--muted", "--panel", 4.5], ["--accent", "--panel", 4.5], ["--accent-visited", "--panel", 4.5],
+        // A focus ring is a user-interface component: 3:1 against what surrounds it.
+        ["--focus", "--bg", 3], ["--focus", "--panel", 3],
+      ];
+      for (const [foreground, background, minimum] of pairs) {
+        const ratio = contrastRatio(tokens[foreground]!, tokens[background]!);
+        if (ratio < minimum) failures.push(`${colorScheme}: ${foreground} ${tokens[foreground]} on ${background} ${tokens[background]} is ${ratio.toFixed(2)}:1, needs ${minimum}:1`);
+      }
+    }
+    await context.close();
+    expect(failures).toEqual([]);
+  });
+
+  it("sends no request to any host but 127.0.0.1 and logs no error", async () => {
+    const context = await openContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    let current = "";
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") errors.push(`${current}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => errors.push(`${current}: ${error.message}`));
+    for (const sitePath of htmlPages) {
+      current = sitePath;
+      await visit(page, sitePath);
+    }
+    await context.close();
+    expect(requested.size).toBeGreaterThan(htmlPages.length);
+    const elsewhere = [...requested].filter((url) => new URL(url).hostname !== "127.0.0.1");
+    expect(elsewhere).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("never scrolls sideways at 320 px wide", async () => {
+    const context = await openContext({ viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    const overflowing: string[] = [];
+    for (const sitePath of htmlPages) {
+      await visit(page, sitePath);
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+      if (scrollWidth > clientWidth) overflowing.push(`${sitePath}: ${scrollWidth}px of content in ${clientWidth}px`);
+    }
+    await context.close();
+    expect(overflowing).toEqual([]);
+  });
+
+  it(`delivers each post page, with everything it loads, in at most ${PAGE_BUDGET_BYTES} bytes gzipped`, async () => {
+    const context = await openContext();
+    const page = await context.newPage();
+    const figures: string[] = [];
+    const overBudget: string[] = [];
+    expect(postPages.length).toBeGreaterThanOrEqual(3);
+    for (const sitePath of postPages) {
+      const loaded: Array<{ url: string; type: string; body: Buffer }> = [];
+      const collect = async (response: import("playwright-core").Response) => {
+        loaded.push({ url: response.url(), type: response.request().resourceType(), body: await response.body() });
+      };
+      const pending: Array<Promise<void>> = [];
+      const onResponse = (response: import("playwright-core").Response) => void pending.push(collect(response));
+      page.on("response", onResponse);
+      await visit(page, sitePath);
+      page.off("response", onResponse);
+      await Promise.all(pending);
+      const types = new Set(loaded.map((resource) => resource.type));
+      expect(types, `${sitePath} should load its HTML, stylesheet and script`).toEqual(new Set(["document", "stylesheet", "script"]));
+      const sizes = loaded.map((resource) => ({ ...resource, gzipped: gzipSync(resource.body, { level: 9 }).length }));
+      const total = sizes.reduce((sum, resource) => sum + resource.gzipped, 0);
+      figures.push(`${sitePath}: ${total} bytes gzipped (${sizes.map((resource) => `${resource.type} ${resource.gzipped}`).join(", ")})`);
+      if (total > PAGE_BUDGET_BYTES) overBudget.push(figures.at(-1)!);
+    }
+    await context.close();
+    console.log(`Post page weight, budget ${PAGE_BUDGET_BYTES} bytes:\n  ${figures.join("\n  ")}`);
+    expect(overBudget).toEqual([]);
+  });
+
+  it("reads fully with JavaScript off: the text and the notes are there and the notes are reachable", async () => {
+    const context = await openContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    for (const sitePath of postPages) {
+      const built = await site.document(sitePath);
+      const paragraphs = [...built.querySelectorAll(".post-body > p")].map((paragraph) => text(paragraph));
+      const notes = [...built.querySelectorAll(".footnotes li")].map((note) => note.id);
+      expect(paragraphs.length, `${sitePath} has no paragraphs to read`).toBeGreaterThan(3);
+      await visit(page, sitePath);
+      const shown = await page.locator(".post-body > p").evaluateAll((nodes) => nodes.filter((node) => (node as HTMLElement).offsetHeight > 0).map((node) => (node as HTMLElement).innerText.replace(/\s+/g, " ").trim()));
+      expect(shown.length, `${sitePath}: paragraphs hidden without JavaScript`).toBe(paragraphs.length);
+      for (const id of notes) await expect.poll(() => page.locator(`[id="${id}"]`).isVisible(), { message: `${sitePath}: note ${id}` }).toBe(true);
+    }
+    // A note reference is a plain link to its note.
+    await visit(page, PART_3);
+    const reference = page.locator('a[role="doc-noteref"]').first();
+    const target = (await reference.getAttribute("href"))!;
+    await reference.click();
+    expect(new URL(page.url()).hash).toBe(target);
+    const noteTop = await page.locator(`[id="${decodeURIComponent(target.slice(1))}"]`).evaluate((note) => note.getBoundingClientRect().top);
+    expect(noteTop, "the note should be scrolled into view").toBeLessThan(page.viewportSize()!.height);
+    expect(noteTop).toBeGreaterThanOrEqual(0);
+    await context.close();
+  });
+
+  it("offers a skip link first and shows where keyboard focus is on every focusable element", async () => {
+    const context = await openContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await visit(page, PART_3);
+    await page.keyboard.press("Tab");
+    const skip = await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement;
+      const box = active.getBoundingClientRect();
+      return { text: active.textContent, href: active.getAttribute("href"), visible: box.top >= 0 && box.bottom <= innerHeight && box.width > 0 };
+    });
+    expect(skip).toEqual({ text: "Skip to content", href: "#main", visible: true });
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+
+    // From the top of the page, Tab through every stop and look at each focus ring.
+    await visit(page, PART_3);
+    const unmarked: string[] = [];
+    let stops = 0;
+    for (; stops < 200; stops += 1) {
+      await page.keyboard.press("Tab");
+      const focus = await page.evaluate(() => {
+        const active = document.activeElement;
+        if (!(active instanceof HTMLElement) || active === document.body) return undefined;
+        const style = getComputedStyle(active);
+        return { what: `${active.tagName} ${active.textContent?.trim().slice(0, 30)}`, style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+      });
+      if (!focus) break; // past the last stop
+      if (focus.style === "none" || focus.width < 2) unmarked.push(`${focus.what}: outline ${focus.style} ${focus.width}px`);
+    }
+    await context.close();
+    expect(stops).toBeGreaterThan(10);
+    expect(unmarked).toEqual([]);
+  });
+
+  it("prints link targets and the notes, without the margin notes or navigation", async () => {
+    const context = await openContext();
+    const page = await context.newPage();
+    await visit(page, PART_3);
+    await page.emulateMedia({ media: "print" });
+    const printed = await page.evaluate(() => {
+      const externalLink = document.querySelector<HTMLAnchorElement>('.post-body > p a[href^="http"]')!;
+      const noteLink = document.querySelector<HTMLAnchorElement>('.footnotes a[href^="http"]')!;
+      const display = (selector: string) => [...document.querySelectorAll(selector)].map((node) => getComputedStyle(node).display);
+      return {
+        externalLink: { href: externalLink.href, after: getComputedStyle(externalLink, "::after").content },
+        noteLink: { href: noteLink.href, after: getComputedStyle(noteLink, "::after").content },
+        sidenotes: display(".sidenote"),
+        notes: display(".footnotes li"),
+        nav: display(".site-nav"),
+      };
+    });
+    await context.close();
+    expect(printed.externalLink.after).toContain(printed.externalLink.href);
+    expect(printed.noteLink.after).toContain(printed.noteLink.href);
+    expect(printed.sidenotes.length).toBeGreaterThan(0);
+    expect(new Set(printed.sidenotes)).toEqual(new Set(["none"]));
+    expect(printed.notes.length).toBeGreaterThan(0);
+    expect(printed.notes).not.toContain("none");
+    expect(printed.nav).toEqual(["none"]);
+  });
+
+  it("saves screenshots of home and part 3 at 375 and 1280 px in both schemes", async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const backgrounds: Record<string, number> = {};
+    for (const width of [375, 1280]) {
+      for (const colorScheme of SCHEMES) {
+        const context = await openContext({ viewport: { width, height: 900 }, colorScheme });
+        const page = await context.newPage();
+        for (const [name, sitePath] of [["home", "/"], ["part3", PART_3]] as const) {
+          await visit(page, sitePath);
+          const file = path.join(SCREENSHOTS, `${name}-${width}-${colorScheme}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          expect((await stat(file)).size).toBeGreaterThan(10_000);
+          backgrounds[`${name}-${width}-${colorScheme}`] = await page.evaluate(() => {
+            const [red = 0, green = 0, blue = 0] = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number);
+            return (red + green + blue) / 3;
+          });
+        }
+        await context.close();
+      }
+    }
+    // The dark screenshots really are dark and the light ones light.
+    for (const [shot, brightness] of Object.entries(backgrounds)) {
+      if (shot.endsWith("dark")) expect(brightness, shot).toBeLessThan(64);
+      else expect(brightness, shot).toBeGreaterThan(192);
+    }
+  });
+});
+
+/** WCAG 2 contrast ratio of two CSS colours written as #rrggbb. */
+function contrastRatio(first: string, second: string): number {
+  const luminance = (hex: string) => {
+    const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+    if (!match) throw new Error(`expected a #rrggbb colour, got "${hex}"`);
+    const [red, green, blue] = match.slice(1).map((pair) => {
+      const channel = parseInt(pair, 16) / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue;
+  };
+  const [lighter, darker] = [luminance(first), luminance(second)].sort((a, b) => b - a) as [number, number];
+  return (lighter + 0.05) / (darker + 0.05);
+}
