@@ -64,7 +64,8 @@ function expectReported(run: CliRun, expected: readonly ExpectedError[]): void {
     expect(match, `no error line starting ${JSON.stringify(where)} and saying ${JSON.stringify(error.says)} in:\n${run.stderr}`).toBeDefined();
   }
   expect(lines, `exactly the expected errors, no others:\n${run.stderr}`).toHaveLength(expected.length);
-  expect(run.stderr).toContain(`${expected.length} content error${expected.length === 1 ? "" : "s"}; nothing was published`);
+  expect(run.stderr).toContain(`${expected.length} content error${expected.length === 1 ? "" : "s"}:`);
+  expect(run.stderr).toMatch(/Build failed; (_site still serves|_site was not there)/);
   // Only the list: none of Eleventy's own log lines or stack traces.
   expect(run.stderr).not.toMatch(/\[11ty\]|^\s+at /m);
 }

@@ -29,7 +29,7 @@ export class ContentError extends Error {
 
   constructor(issues: readonly ContentIssue[]) {
     const count = issues.length === 1 ? "1 content error" : `${issues.length} content errors`;
-    super(`${count}; nothing was published:\n${issues.map((issue) => `  - ${formatIssue(issue)}`).join("\n")}`);
+    super(`${count}:\n${issues.map((issue) => `  - ${formatIssue(issue)}`).join("\n")}`);
     this.name = "ContentError";
     this.issues = issues;
   }
