@@ -4,6 +4,7 @@ import assetsPlugin from "./lib/plugins/assets.ts";
 import contentModelPlugin, { Blog } from "./lib/plugins/content-model.ts";
 import crawlersPlugin from "./lib/plugins/crawlers.ts";
 import datesPlugin from "./lib/plugins/dates.ts";
+import feedLedgerPlugin from "./lib/plugins/feed-ledger.ts";
 import feedsPlugin from "./lib/plugins/feeds.ts";
 import guardsPlugin from "./lib/plugins/guards.ts";
 import linkCheckPlugin from "./lib/plugins/link-check.ts";
@@ -38,7 +39,13 @@ export default function registerSite(eleventyConfig) {
   // Checks over the finished site.
   eleventyConfig.addPlugin(linkCheckPlugin, { blog });
 
+  // Records kept once a production build has passed.
+  eleventyConfig.addPlugin(feedLedgerPlugin, { blog });
+
   eleventyConfig.setServerOptions({ port: 8080, showAllHosts: false });
+  // Eleventy waits until a saved file has not changed for 150 ms before it
+  // rebuilds; editors save in one write, so 30 ms keeps a save-to-page loop fast.
+  eleventyConfig.setChokidarConfig({ awaitWriteFinish: { stabilityThreshold: 30, pollInterval: 10 } });
 }
 
 export const config = {

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MarkdownIt } from "markdown-it";
 import { FrontMatterSyntaxError, splitFrontMatter } from "./front-matter.ts";
+import { checkLedger, readLedger, type FeedLedger } from "./feed-ledger.ts";
 import type { FootnoteSummary } from "./footnotes.ts";
 import { formatIssue, IssueLog, nearest, type ContentIssue } from "./issues.ts";
 import { createMarkdown, type RenderTarget } from "./markdown.ts";
@@ -27,6 +28,8 @@ export interface Post extends Omit<PostFrontMatter, "series"> {
   sitePath: string;
   /** The entry id jekyll-feed published: Jekyll's post id made absolute. Never changes. */
   feedId: string;
+  /** Jekyll's post id, site-relative (`/slug`): what the feed-id ledger records. */
+  jekyllId: string;
   /** Summary, or else the excerpt: for listings, meta descriptions and feeds. */
   description: string;
   excerpt: string;
@@ -94,6 +97,8 @@ export interface ContentModel {
   /** Every post, published or not, by project-relative source path. */
   byFile: ReadonlyMap<string, Post & { published: boolean }>;
   warnings: readonly ContentIssue[];
+  /** Feed ids recorded by earlier production builds (see feed-ledger.ts). */
+  feedLedger: FeedLedger;
 }
 
 export interface LoadOptions {
@@ -142,6 +147,8 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   }
 
   checkPermalinks(all, log);
+  const feedLedger = await readLedger(inputDir, log);
+  checkLedger(feedLedger, all, log);
   const series = linkSeries(all, seriesSlugs, seriesDeclarations, log);
   // Warnings first: a misspelt key (`serise:`) is often what caused the errors below it.
   for (const warning of log.warnings) console.warn(`warning: ${formatIssue(warning)}`);
@@ -161,6 +168,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
     }, undefined),
     byFile: new Map(all.map((post) => [post.file, post])),
     warnings: log.warnings,
+    feedLedger,
   };
 }
 
@@ -270,6 +278,7 @@ async function loadPost(inputDir: string, file: string, urls: SiteUrls, log: Iss
     slug,
     sitePath,
     feedId: urls.absolute(jekyllPostId(sitePath, slug)),
+    jekyllId: jekyllPostId(sitePath, slug),
     description: clip(frontMatter.summary ?? body.excerpt),
     excerpt: body.excerpt,
     words: body.words,

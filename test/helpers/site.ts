@@ -27,6 +27,8 @@ export async function makeFixtureSite(options: FixtureOptions = {}): Promise<str
   const dir = await mkdtemp(path.join(tmpdir(), "blog-fixture-"));
   for (const part of SITE_SKELETON) await cp(path.join(REPO, part), path.join(dir, part), { recursive: true });
   if (options.realPosts) await cp(path.join(REPO, "posts"), path.join(dir, "posts"), { recursive: true });
+  // The feed-id ledger names the real posts; a site with other posts starts with none published.
+  else await rm(path.join(dir, "_data/feed-ids.json"), { force: true });
   for (const [name, text] of Object.entries(options.posts ?? {})) {
     await mkdir(path.dirname(path.join(dir, "posts", name)), { recursive: true });
     await writeFile(path.join(dir, "posts", name), text);
