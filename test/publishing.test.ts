@@ -84,6 +84,14 @@ async function removeFiles(files: ReadonlyMap<string, Buffer>): Promise<void> {
   for (const file of files.keys()) await rm(path.join(site, file), { force: true });
 }
 
+/** The feed-id ledger's bytes: a published case records its posts, which the next case must not inherit. */
+const LEDGER = "_data/feed-ids.json";
+const readLedgerBytes = () => readFile(path.join(site, LEDGER)).catch(() => undefined);
+async function restoreLedger(bytes: Buffer | undefined): Promise<void> {
+  if (bytes === undefined) await rm(path.join(site, LEDGER), { force: true });
+  else await writeFile(path.join(site, LEDGER), bytes);
+}
+
 beforeAll(async () => {
   corpus = await loadCorpus();
   site = await makeFixtureSite({
@@ -120,12 +128,16 @@ describe("the bad-input corpus, each case on its own", () => {
       }
 
       const before = await publishedState(site);
+      const ledgerBefore = await readLedgerBytes();
       await addFiles(files);
       let run: CliRun;
+      let ledgerAfter: Buffer | undefined;
       try {
         run = await runBuildCli(site);
+        ledgerAfter = await readLedgerBytes();
       } finally {
         await removeFiles(files);
+        await restoreLedger(ledgerBefore);
       }
       expect(run.status, `${corpusCase.about}\n${run.stderr}`).toBe(corpusCase.exit);
 
@@ -133,6 +145,7 @@ describe("the bad-input corpus, each case on its own", () => {
         expectReported(run, corpusCase.errors ?? []);
         // The published site, the link and the releases are exactly as they were; no failed release or temporary link is left behind.
         expect(await publishedState(site)).toEqual(before);
+        expect(ledgerAfter, "a failed build records no feed ids").toEqual(ledgerBefore);
         return;
       }
 
