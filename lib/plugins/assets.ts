@@ -50,11 +50,21 @@ export default function assetsPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.addGlobalData("assets", () => assets);
   eleventyConfig.addWatchTarget("./assets/");
 
+  // A dev-server rebuild recompiles the stylesheet only when a file under assets/
+  // changed: after a post edit Sass would give the same CSS, at a cost on every save.
+  let assetsChanged = true;
+  let inputDir = ".";
+  eleventyConfig.on("eleventy.beforeWatch", (changedFiles: string[]) => {
+    assetsChanged ||= changedFiles.some((file) => !path.relative(path.join(inputDir, "assets"), file).startsWith(".."));
+  });
   eleventyConfig.on("eleventy.before", async ({ directories }) => {
+    inputDir = directories.input;
+    if (!assetsChanged) return;
     assets.set("site", "css", compileStylesheet(directories.input));
     for (const script of SCRIPTS) {
       assets.set(path.basename(script, ".js"), "js", await readFile(path.join(directories.input, script), "utf8"));
     }
+    assetsChanged = false;
   });
 
   for (const name of ["site", ...SCRIPTS.map((script) => path.basename(script, ".js"))]) {

@@ -38,13 +38,13 @@ export function scanPage(html: string): PageLinks {
  * Every internal link and #fragment in the built site must land somewhere.
  * Runs after each build over the rendered output (no re-reading from disk).
  */
-export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = "."): ContentIssue[] {
+export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = ".", scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html)): ContentIssue[] {
   const { urls } = blog.site;
   const pages = new Map<string, { result: BuildResult; links?: PageLinks }>();
   for (const result of results) {
     if (typeof result.url !== "string") continue;
     const html = /\.html?$/.test(String(result.outputPath));
-    pages.set(result.url, { result, links: html ? scanPage(result.content) : undefined });
+    pages.set(result.url, { result, links: html ? scan(result.url, result.content) : undefined });
   }
   const issues: ContentIssue[] = [];
   const siteRoot = urls.absolute("/");
@@ -92,8 +92,18 @@ function safeDecode(value: string, decode: (text: string) => string): string {
 }
 
 export default function linkCheckPlugin(eleventyConfig: UserConfig, options: { blog: Blog }): void {
-  eleventyConfig.on("eleventy.after", ({ results, directories }) => {
-    const issues = checkLinks(results, options.blog, directories.input);
+  // Each page's last scan: a dev-server rebuild rescans only the pages whose HTML
+  // changed, instead of parsing the whole site again after every edit.
+  const lastScans = new Map<string, { html: string; links: PageLinks }>();
+  const scanUnlessUnchanged = (url: string, html: string): PageLinks => {
+    const last = lastScans.get(url);
+    if (last?.html === html) return last.links;
+    const links = scanPage(html);
+    lastScans.set(url, { html, links });
+    return links;
+  };
+  eleventyConfig.on("eleventy.after", ({ results, directories, runMode }) => {
+    const issues = checkLinks(results, options.blog, directories.input, runMode === "build" ? undefined : scanUnlessUnchanged);
     if (issues.length > 0) throw new ContentError(issues);
   });
 }

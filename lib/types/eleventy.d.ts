@@ -65,6 +65,7 @@ declare module "@11ty/eleventy" {
     addWatchTarget(target: string, options?: { resetConfig?: boolean }): void;
     setWatchJavaScriptDependencies(watch: boolean): void;
     setServerOptions(options: Record<string, unknown>): void;
+    setChokidarConfig(options: Record<string, unknown>): void;
     setQuietMode(quiet: boolean): void;
     setUseGitIgnore(use: boolean): void;
     setDataFileBaseName(name: string): void;

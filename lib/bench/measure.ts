@@ -1,0 +1,162 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { BODY_MARKER, type Corpus, type GeneratedPost } from "./corpus.ts";
+import type { ProcessReport } from "./process-report.ts";
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const ELEVENTY_CMD = path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs");
+const CONFIG = path.join(REPO, ".eleventy.js");
+const PROCESS_REPORTER = path.join(REPO, "lib/bench/process-report.ts");
+
+/**
+ * Eleventy under tsx, run in the corpus folder. tsx is resolved from this
+ * repository because the corpus folder has no node_modules of its own.
+ */
+function eleventyArguments(extra: string[]): string[] {
+  return ["--import", import.meta.resolve("tsx"), "--import", PROCESS_REPORTER, ELEVENTY_CMD, `--config=${CONFIG}`, "--input=.", "--output=_site", ...extra];
+}
+
+export interface BuildSample extends ProcessReport {
+  wallMs: number;
+}
+
+/** One cold production build in a fresh process: wall time from spawn to exit, peak RSS and CPU time. */
+export async function measureBuild(siteDir: string): Promise<BuildSample> {
+  await rm(path.join(siteDir, "_site"), { recursive: true, force: true });
+  const reportDir = await mkdtemp(path.join(tmpdir(), "blog-bench-report-"));
+  const reportFile = path.join(reportDir, "report.json");
+  try {
+    const started = performance.now();
+    const child = spawn(process.execPath, eleventyArguments(["--quiet"]), {
+      cwd: siteDir,
+      env: { ...process.env, BLOG_DRAFTS: "0", BENCH_REPORT_FILE: reportFile },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const stderr = collect(child, "stderr");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    const wallMs = performance.now() - started;
+    if (code !== 0) throw new Error(`the build of ${siteDir} failed (exit ${code}):\n${stderr.text.slice(-4000)}`);
+    return { wallMs, ...(JSON.parse(await readFile(reportFile, "utf8")) as ProcessReport) };
+  } finally {
+    await rm(reportDir, { recursive: true, force: true });
+  }
+}
+
+function collect(child: ChildProcess, stream: "stdout" | "stderr"): { text: string } {
+  const sink = { text: "" };
+  child[stream]?.on("data", (chunk: Buffer) => {
+    sink.text += chunk.toString();
+  });
+  return sink;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function readOrEmpty(file: string): Promise<string> {
+  return readFile(file, "utf8").catch(() => "");
+}
+
+/** Polls until `ready` holds or the time runs out; returns the milliseconds from `since`, or undefined. */
+async function waitFor(ready: () => Promise<boolean>, since: number, timeoutMs: number, intervalMs = 2): Promise<number | undefined> {
+  while (performance.now() - since < timeoutMs) {
+    if (await ready()) return performance.now() - since;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  return undefined;
+}
+
+export interface EditSample {
+  /** Saving the post until its own page shows the edit. */
+  pageMs: number;
+  /** Saving the post until every page that depends on it shows it too; undefined if they never did. */
+  dependentsMs: number | undefined;
+  /** Dependent outputs still wrong after the wait (empty when all were right). */
+  stale: string[];
+}
+
+/**
+ * The dev-server edit loop: starts `--serve` in the corpus folder, waits for the
+ * first build, then edits the newest post's title and first words several times.
+ * Each edit is timed until the post's page shows it, then until its series
+ * page, series feed, site feed, home page and previous part (whose "next" link
+ * names it) show the new title.
+ */
+export async function measureEdits(siteDir: string, corpus: Corpus, edits: number): Promise<EditSample[]> {
+  const port = await freePort();
+  const child = spawn(process.execPath, eleventyArguments(["--serve", `--port=${port}`]), {
+    cwd: siteDir,
+    env: { ...process.env, BLOG_DRAFTS: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stdout = collect(child, "stdout");
+  const stderr = collect(child, "stderr");
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  try {
+    const startedAt = performance.now();
+    const firstBuild = await waitFor(async () => /Watching/.test(stdout.text) || child.exitCode !== null, startedAt, 300_000, 50);
+    if (firstBuild === undefined || child.exitCode !== null) throw new Error(`the dev server did not start:\n${stdout.text.slice(-2000)}\n${stderr.text.slice(-2000)}`);
+
+    const post = corpus.posts.at(-1)!;
+    const previous = corpus.posts.find((other) => other.seriesSlug === post.seriesSlug && other.part === post.part - 1);
+    const sourceFile = path.join(siteDir, "posts", post.file);
+    const original = corpus.files.get(post.file)!;
+    const output = (sitePath: string) => path.join(siteDir, "_site", sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath);
+    const dependents = [`/series/${post.seriesSlug}/`, `/series/${post.seriesSlug}/rss.xml`, "/feed.xml", "/"];
+    if (previous) dependents.push(`/${previous.slug}/`);
+
+    // "Watching…" is printed before the watcher has read every file, and a change
+    // it has not seen yet is missed: save a warm-up edit until one shows.
+    const warmUp = "Warm-up edit.";
+    const warmedAt = performance.now();
+    const warmed = await waitFor(async () => {
+      await writeFile(sourceFile, original.replace(BODY_MARKER, `${warmUp} ${performance.now()}`));
+      return waitFor(async () => (await readOrEmpty(output(`/${post.slug}/`))).includes(warmUp), performance.now(), 3_000, 20).then((ms) => ms !== undefined);
+    }, warmedAt, 120_000, 0);
+    if (warmed === undefined) throw new Error(`the dev server never rebuilt after an edit:\n${stdout.text.slice(-3000)}\n${stderr.text.slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    const samples: EditSample[] = [];
+    for (let edit = 1; edit <= edits; edit++) {
+      const title = `${post.title} (edit ${edit})`;
+      const opening = `Edited opening, version ${edit}.`;
+      const text = editedPost(original, post, title, opening);
+      const saved = performance.now();
+      await writeFile(sourceFile, text);
+      const pageMs = await waitFor(async () => (await readOrEmpty(output(`/${post.slug}/`))).includes(opening), saved, 30_000);
+      if (pageMs === undefined) throw new Error(`edit ${edit} never reached /${post.slug}/:\n${stdout.text.slice(-3000)}\n${stderr.text.slice(-2000)}`);
+      const showsTitle = async (sitePath: string) => (await readOrEmpty(output(sitePath))).includes(escapeForHtml(title));
+      const dependentsMs = await waitFor(async () => (await Promise.all(dependents.map(showsTitle))).every(Boolean), saved, 10_000);
+      const stale = dependentsMs === undefined ? (await Promise.all(dependents.map(async (sitePath) => ((await showsTitle(sitePath)) ? [] : [sitePath])))).flat() : [];
+      samples.push({ pageMs, dependentsMs, stale });
+      // Let the watcher settle, so one edit's rebuild does not overlap the next.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await writeFile(sourceFile, original);
+    return samples;
+  } finally {
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+}
+
+function escapeForHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function editedPost(original: string, post: GeneratedPost, title: string, opening: string): string {
+  return original.replace(`title: ${JSON.stringify(post.title)}`, `title: ${JSON.stringify(title)}`).replace(BODY_MARKER, opening);
+}

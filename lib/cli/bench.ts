@@ -1,0 +1,113 @@
+// `npm run bench`: builds synthetic corpora of several sizes and reports build
+// time, peak memory and the dev server's edit latency. A report, never a test.
+//
+//   npm run bench -- [--sizes 3,300,3000] [--large] [--runs 3] [--edits 5] [--edit-size 300] [--no-edits] [--output bench-results/latest.json]
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { generateCorpus, writeCorpusSite } from "../bench/corpus.ts";
+import { measureBuild, measureEdits, REPO, type BuildSample, type EditSample } from "../bench/measure.ts";
+
+const { values: options } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "3,300,3000" },
+    large: { type: "boolean", default: false },
+    runs: { type: "string", default: "3" },
+    edits: { type: "string", default: "5" },
+    "edit-size": { type: "string", default: "300" },
+    "no-edits": { type: "boolean", default: false },
+    output: { type: "string", default: "bench-results/latest.json" },
+  },
+});
+
+function positiveInteger(value: string, name: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} expects a positive whole number, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+// `--sizes ""` skips the builds (to time only the dev server).
+const sizes = options.sizes.split(",").filter((size) => size.trim() !== "").map((size) => positiveInteger(size.trim(), "sizes"));
+if (options.large && !sizes.includes(10_000)) sizes.push(10_000);
+const runs = positiveInteger(options.runs, "runs");
+const edits = positiveInteger(options.edits, "edits");
+const editSize = positiveInteger(options["edit-size"], "edit-size");
+
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)! };
+}
+
+const MIB = 1024 * 1024;
+const format = (value: Spread, scale: number, digits: number) =>
+  `${(value.median / scale).toFixed(digits)} (${(value.min / scale).toFixed(digits)}–${(value.max / scale).toFixed(digits)})`;
+
+const cores = os.availableParallelism();
+console.log(`Benchmark on ${cores} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}; ${runs} cold build(s) per size.`);
+
+const builds: Array<{ posts: number; runs: number; wallMs: Spread; cpuMs: Spread; peakBytes: Spread; samples: BuildSample[] }> = [];
+for (const size of sizes) {
+  const siteDir = await writeCorpusSite(generateCorpus(size), REPO);
+  try {
+    const samples: BuildSample[] = [];
+    for (let run = 0; run < runs; run++) {
+      samples.push(await measureBuild(siteDir));
+      process.stdout.write(`  ${size} posts: run ${run + 1} of ${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
+    }
+    builds.push({ posts: size, runs, wallMs: spread(samples.map((s) => s.wallMs)), cpuMs: spread(samples.map((s) => s.cpuMs)), peakBytes: spread(samples.map((s) => s.peakBytes)), samples });
+  } finally {
+    await rm(siteDir, { recursive: true, force: true });
+  }
+}
+
+let edit: { posts: number; pageMs: Spread; dependentsMs: Spread | undefined; stale: string[]; samples: EditSample[] } | undefined;
+if (!options["no-edits"]) {
+  const corpus = generateCorpus(editSize);
+  const siteDir = await writeCorpusSite(corpus, REPO);
+  try {
+    const samples = await measureEdits(siteDir, corpus, edits);
+    const settled = samples.flatMap((sample) => (sample.dependentsMs === undefined ? [] : [sample.dependentsMs]));
+    edit = {
+      posts: editSize,
+      pageMs: spread(samples.map((sample) => sample.pageMs)),
+      dependentsMs: settled.length === samples.length ? spread(settled) : undefined,
+      stale: [...new Set(samples.flatMap((sample) => sample.stale))],
+      samples,
+    };
+  } finally {
+    await rm(siteDir, { recursive: true, force: true });
+  }
+}
+
+console.log("");
+console.log(`| Posts | Cold build, s: median (min–max) | CPU time, s | Peak memory, MiB |`);
+console.log(`|---:|---|---|---|`);
+for (const build of builds) console.log(`| ${build.posts.toLocaleString("en")} | ${format(build.wallMs, 1000, 2)} | ${format(build.cpuMs, 1000, 2)} | ${format(build.peakBytes, MIB, 0)} |`);
+if (edit) {
+  console.log("");
+  console.log(`Dev server, ${edit.posts} posts, ${edits} edits: the edited post's page in ${format(edit.pageMs, 1, 0)} ms;`);
+  console.log(edit.dependentsMs
+    ? `its series page, series feed, site feed, home page and previous part in ${format(edit.dependentsMs, 1, 0)} ms.`
+    : `STALE after 10 s: ${edit.stale.join(", ")}.`);
+}
+console.log(`(${cores} cores. Posts counts generated posts; each copy of the site keeps its own few posts too, which its pages link to.)`);
+
+const outputFile = path.resolve(options.output);
+await mkdir(path.dirname(outputFile), { recursive: true });
+await writeFile(outputFile, `${JSON.stringify({
+  measuredAt: new Date().toISOString(),
+  machine: { cores, cpu: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
+  builds,
+  edit,
+}, null, 2)}\n`);
+console.log(`Figures written to ${path.relative(process.cwd(), outputFile)}.`);
