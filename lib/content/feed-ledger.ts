@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { IssueLog } from "./issues.ts";
 
@@ -75,6 +75,10 @@ export async function recordLedger(inputDir: string, ledger: FeedLedger, posts: 
   const next: FeedLedger = { ...ledger };
   for (const post of added) next[post.jekyllId] = { file: post.file, title: post.title };
   const sorted = Object.fromEntries(Object.entries(next).sort(([a], [b]) => a.localeCompare(b)));
-  await writeFile(path.join(inputDir, LEDGER_FILE), `${JSON.stringify(sorted, null, 2)}\n`);
+  // Written beside and renamed over, so a build stopped mid-write never leaves half a ledger.
+  const target = path.join(inputDir, LEDGER_FILE);
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(sorted, null, 2)}\n`);
+  await rename(temporary, target);
   return added.map((post) => post.jekyllId);
 }

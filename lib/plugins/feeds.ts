@@ -30,7 +30,19 @@ export function stripControlCharacters(text: string): string {
 }
 
 /** The post as a feed item's HTML: series context first, every URL absolute, no scripts. */
+/** A post's item HTML is the same in every feed it appears in (site feeds and its series feed): make it once per build. */
+const itemHtmlCache = new WeakMap<Post, string>();
+
 export function feedContent(post: Post, model: ContentModel): string {
+  let html = itemHtmlCache.get(post);
+  if (html === undefined) {
+    html = renderFeedContent(post, model);
+    itemHtmlCache.set(post, html);
+  }
+  return html;
+}
+
+function renderFeedContent(post: Post, model: ContentModel): string {
   const { urls } = model.site;
   const context = post.series
     ? `<p><em>Part ${post.series.part} of ${post.series.series.total} in <a href="${urls.absolute(post.series.series.sitePath)}">${escapeHtml(post.series.series.title)}</a>.</em></p>\n`
