@@ -92,6 +92,19 @@ async function restoreLedger(bytes: Buffer | undefined): Promise<void> {
   else await writeFile(path.join(site, LEDGER), bytes);
 }
 
+/** Builds with the given files added, then takes them away again, so every case starts from the same site. */
+async function buildWith(files: ReadonlyMap<string, Buffer>): Promise<{ run: CliRun; ledgerBefore: Buffer | undefined; ledgerAfter: Buffer | undefined }> {
+  const ledgerBefore = await readLedgerBytes();
+  await addFiles(files);
+  try {
+    const run = await runBuildCli(site);
+    return { run, ledgerBefore, ledgerAfter: await readLedgerBytes() };
+  } finally {
+    await removeFiles(files);
+    await restoreLedger(ledgerBefore);
+  }
+}
+
 beforeAll(async () => {
   corpus = await loadCorpus();
   site = await makeFixtureSite({
@@ -128,17 +141,7 @@ describe("the bad-input corpus, each case on its own", () => {
       }
 
       const before = await publishedState(site);
-      const ledgerBefore = await readLedgerBytes();
-      await addFiles(files);
-      let run: CliRun;
-      let ledgerAfter: Buffer | undefined;
-      try {
-        run = await runBuildCli(site);
-        ledgerAfter = await readLedgerBytes();
-      } finally {
-        await removeFiles(files);
-        await restoreLedger(ledgerBefore);
-      }
+      const { run, ledgerBefore, ledgerAfter } = await buildWith(files);
       expect(run.status, `${corpusCase.about}\n${run.stderr}`).toBe(corpusCase.exit);
 
       if (corpusCase.exit !== 0) {
@@ -169,13 +172,7 @@ describe("the bad-input corpus, all at once", () => {
     expect(failing.length).toBeGreaterThanOrEqual(10);
     const files = new Map(failing.flatMap((corpusCase) => [...corpusCase.files]));
     const before = await publishedState(site);
-    await addFiles(files);
-    let run: CliRun;
-    try {
-      run = await runBuildCli(site);
-    } finally {
-      await removeFiles(files);
-    }
+    const { run } = await buildWith(files);
     expect(run.status).toBe(1);
     expectReported(run, failing.flatMap((corpusCase) => corpusCase.errors ?? []));
     expect(await publishedState(site)).toEqual(before);
@@ -186,13 +183,7 @@ describe("the bad-input corpus, all at once", () => {
     expect(failing).toHaveLength(2);
     const files = new Map(failing.flatMap((corpusCase) => [...corpusCase.files]));
     const before = await publishedState(site);
-    await addFiles(files);
-    let run: CliRun;
-    try {
-      run = await runBuildCli(site);
-    } finally {
-      await removeFiles(files);
-    }
+    const { run } = await buildWith(files);
     expect(run.status).toBe(1);
     expectReported(run, failing.flatMap((corpusCase) => corpusCase.errors ?? []));
     expect(await publishedState(site)).toEqual(before);

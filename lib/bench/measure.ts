@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -27,6 +27,9 @@ export interface BuildSample extends ProcessReport {
 /** One cold production build in a fresh process: wall time from spawn to exit, peak RSS and CPU time. */
 export async function measureBuild(siteDir: string): Promise<BuildSample> {
   await rm(path.join(siteDir, "_site"), { recursive: true, force: true });
+  // Flush the deleted output (and the last run's writes) first, so each build is
+  // timed on its own, not while the disk is still busy with the one before.
+  execFileSync("sync");
   const reportDir = await mkdtemp(path.join(tmpdir(), "blog-bench-report-"));
   const reportFile = path.join(reportDir, "report.json");
   try {

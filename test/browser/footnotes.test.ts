@@ -4,8 +4,8 @@ import path from "node:path";
 import type { AxeResults } from "axe-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, serveStatic, type StaticServer } from "../helpers/browser.ts";
-import { buildSite, REPO, type BuiltSite } from "../helpers/site.ts";
+import { serveRealSite, type ServedSite, type StaticServer } from "../helpers/browser.ts";
+import { REPO, type BuiltSite } from "../helpers/site.ts";
 
 const PART_3 = "/no-planned-downtime-chasm-part3/";
 const REFERENCE = "#fnref\\:forcing-function";
@@ -14,20 +14,16 @@ const SCREENSHOTS = path.join(REPO, "test/artifacts/screenshots");
 const AXE_PATH = "/__footnotes-test__/axe.js";
 const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
+let served: ServedSite;
 let site: BuiltSite;
 let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  site = await buildSite();
-  server = await serveStatic(site.outputDir);
-  browser = await launchBrowser();
+  served = await serveRealSite();
+  ({ site, server, browser } = served);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+afterAll(() => served?.close());
 
 async function openPage(width: number, options: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: options.javaScript ?? true });

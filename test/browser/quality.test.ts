@@ -5,8 +5,8 @@ import { gzipSync } from "node:zlib";
 import type { AxeResults } from "axe-core";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, serveStatic, type StaticServer } from "../helpers/browser.ts";
-import { buildSite, REPO, text, type BuiltSite } from "../helpers/site.ts";
+import { serveRealSite, type ServedSite, type StaticServer } from "../helpers/browser.ts";
+import { REPO, text, type BuiltSite } from "../helpers/site.ts";
 
 /** Where the screenshots go for a person to look at; the folder is gitignored. */
 const SCREENSHOTS = path.join(REPO, "test/artifacts/screenshots");
@@ -19,6 +19,7 @@ const SCHEMES = ["light", "dark"] as const;
 
 const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
+let served: ServedSite;
 let site: BuiltSite;
 let server: StaticServer;
 let browser: Browser;
@@ -28,9 +29,8 @@ let postPages: string[];
 const requested = new Set<string>();
 
 beforeAll(async () => {
-  site = await buildSite();
-  server = await serveStatic(site.outputDir);
-  browser = await launchBrowser();
+  served = await serveRealSite();
+  ({ site, server, browser } = served);
   htmlPages = site.paths.filter((sitePath) => sitePath.endsWith("/") || sitePath.endsWith(".html"));
   postPages = [];
   for (const sitePath of htmlPages) {
@@ -39,11 +39,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+afterAll(() => served?.close());
 
 /** A browser context that records every request and lets none leave 127.0.0.1. */
 async function openContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {

@@ -1,24 +1,20 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, serveStatic, type StaticServer } from "../helpers/browser.ts";
-import { buildSite, type BuiltSite } from "../helpers/site.ts";
+import { serveRealSite, type ServedSite, type StaticServer } from "../helpers/browser.ts";
+import { type BuiltSite } from "../helpers/site.ts";
 
 const PARTS = [1, 2, 3].map((n) => `/no-planned-downtime-chasm-part${n}/`);
 
+let served: ServedSite;
 let site: BuiltSite;
 let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  site = await buildSite();
-  server = await serveStatic(site.outputDir);
-  browser = await launchBrowser();
+  served = await serveRealSite();
+  ({ site, server, browser } = served);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.cleanup();
-});
+afterAll(() => served?.close());
 
 /** Where the reader is, and which part the series box marks as the current one. */
 async function whereAmI(page: Page) {

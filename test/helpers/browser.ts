@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { buildSite, type BuiltSite } from "./site.ts";
 
 /** Debian's Chromium; CI sets CHROME_PATH. Playwright's own browser download cannot work here. */
 export const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
@@ -72,5 +73,29 @@ export async function serveStatic(root: string | (() => string), mountPath = "/"
   return {
     origin: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The real site built, served on 127.0.0.1 and open to a browser: the setup every reader test shares. */
+export interface ServedSite {
+  site: BuiltSite;
+  server: StaticServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function serveRealSite(): Promise<ServedSite> {
+  const site = await buildSite();
+  const server = await serveStatic(site.outputDir);
+  const browser = await launchBrowser();
+  return {
+    site,
+    server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await site.cleanup();
+    },
   };
 }
