@@ -73,7 +73,9 @@ export function installTaggedFootnotes(md: MarkdownIt): void {
     const target = `#${referenceId(label, subId)}`;
     const href = env.mode === "feed" ? `${env.urls.absolute(env.sitePath)}${target}` : `#${env.idPrefix}${target.slice(1)}`;
     const name = subId === 0 ? `Back to reference ${id + 1}` : `Back to reference ${id + 1}, use ${subId + 1}`;
-    return ` <a href="${escapeHtml(href)}" class="footnote-backref" role="doc-backlink" aria-label="${name}">\u21a9\ufe0e</a>`;
+    // ↩︎ as character references: pages whose text stays within Latin-1 are held
+    // by V8 at one byte per character, which at thousands of pages saves memory.
+    return ` <a href="${escapeHtml(href)}" class="footnote-backref" role="doc-backlink" aria-label="${name}">&#8617;&#65038;</a>`;
   });
 
   // Links inside a sidenote copy stay clickable but out of the tab order.
