@@ -8,7 +8,7 @@ const md = createMarkdown();
 const CANONICAL = "https://blog.bittercoder.com";
 
 function parse(body: string, deployment = CANONICAL, sitePath = "/a-post/"): ParsedPost {
-  return new ParsedPost(md, body, new SiteUrls(deployment, CANONICAL), sitePath);
+  return new ParsedPost(md, body, new SiteUrls(deployment, CANONICAL), sitePath, [PAGE]);
 }
 
 const hrefs = (html: string, selector = "a") => [...parseHTML(`<div>${html}</div>`).document.querySelectorAll(selector)].map((link) => link.getAttribute("href"));

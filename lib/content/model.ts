@@ -6,7 +6,7 @@ import { checkLedger, readLedger, type FeedLedger } from "./feed-ledger.ts";
 import type { FootnoteSummary } from "./footnotes.ts";
 import { formatIssue, IssueLog, nearest, type ContentIssue } from "./issues.ts";
 import { createMarkdown, type RenderTarget } from "./markdown.ts";
-import { clip, ParsedPost } from "./post-source.ts";
+import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
 import { describeZodIssues, ELEVENTY_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration, type SiteDeclaration } from "./schema.ts";
 import { SiteUrls } from "./site-urls.ts";
 
@@ -260,10 +260,11 @@ async function loadPost(inputDir: string, file: string, urls: SiteUrls, log: Iss
 
   const slug = path.basename(file, ".md");
   const sitePath = frontMatter.permalink ?? `/${slug}/`;
-  const cacheKey = `${urls.origin}${urls.pathPrefix}|${sitePath}|${document.body}`;
+  const targets = frontMatter.part === undefined ? [PAGE, FEED] : [PAGE, FEED, partTarget(frontMatter.part)];
+  const cacheKey = `${urls.origin}${urls.pathPrefix}|${sitePath}|${frontMatter.part}|${document.body}`;
   let parsed = parseCache.get(file);
   if (parsed?.key !== cacheKey) {
-    parsed = { key: cacheKey, parsed: new ParsedPost(markdown(), document.body, urls, sitePath) };
+    parsed = { key: cacheKey, parsed: new ParsedPost(markdown(), document.body, urls, sitePath, targets) };
     parseCache.set(file, parsed);
   }
   const body = parsed.parsed;

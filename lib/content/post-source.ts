@@ -9,31 +9,41 @@ const MORE_MARKER = /^<!--\s*more\s*-->$/;
 export const PAGE: RenderTarget = { mode: "page", idPrefix: "", headingShift: 0 };
 export const FEED: RenderTarget = { mode: "feed", idPrefix: "", headingShift: 0 };
 
+/** A part of a series on the one-page series: ids prefixed per part, headings one level down. */
+export function partTarget(part: number): RenderTarget {
+  return { mode: "page", idPrefix: `part${part}-`, headingShift: 1 };
+}
+
+const targetKey = (target: RenderTarget) => `${target.mode}|${target.idPrefix}|${target.headingShift}`;
+
 /**
- * One post's markdown, parsed once. Renders for pages, feeds and the one-page
- * series reuse the same tokens, and are made only when first asked for.
+ * One post's markdown, parsed once and rendered at once for every target the
+ * site uses (its page, the feeds, its place on the one-page series). The tokens
+ * are then let go: they are several times the size of the HTML, and a site of
+ * thousands of posts would otherwise hold all of them until the build ends.
  */
 export class ParsedPost {
   readonly footnoteProblems: FootnoteProblem[];
   readonly footnotes: FootnoteSummary[];
   readonly words: number;
   readonly excerpt: string;
-  private readonly tokens: Token[];
   private readonly env: MarkdownEnv;
   private readonly renders = new Map<string, string>();
 
   constructor(
     private readonly md: MarkdownIt,
-    body: string,
-    urls: SiteUrls,
-    sitePath: string,
+    private readonly body: string,
+    private readonly urls: SiteUrls,
+    private readonly sitePath: string,
+    targets: readonly RenderTarget[],
   ) {
-    this.env = { ...PAGE, urls, sitePath, footnoteProblems: [] };
-    this.tokens = md.parse(body, this.env);
+    this.env = this.freshEnv();
+    const tokens = md.parse(body, this.env);
     this.footnoteProblems = this.env.footnoteProblems;
     this.footnotes = summariseFootnotes(md, this.env);
-    this.words = countWords(this.tokens);
-    this.excerpt = excerptOf(this.tokens);
+    this.words = countWords(tokens);
+    this.excerpt = excerptOf(tokens);
+    for (const target of targets) this.renders.set(targetKey(target), this.renderTokens(tokens, target));
   }
 
   get readingMinutes(): number {
@@ -41,13 +51,24 @@ export class ParsedPost {
   }
 
   render(target: RenderTarget = PAGE): string {
-    const key = `${target.mode}|${target.idPrefix}|${target.headingShift}`;
+    const key = targetKey(target);
     let html = this.renders.get(key);
     if (html === undefined) {
-      html = this.md.renderer.render(this.tokens, this.md.options, { ...this.env, ...target });
+      // A target the site did not ask for up front: parse again rather than keep tokens for it.
+      const env = this.freshEnv();
+      html = this.md.renderer.render(this.md.parse(this.body, env), this.md.options, { ...env, ...target });
       this.renders.set(key, html);
     }
     return html;
+  }
+
+  /** Parsing writes footnote state into its env, so every parse needs a new one. */
+  private freshEnv(): MarkdownEnv {
+    return { ...PAGE, urls: this.urls, sitePath: this.sitePath, footnoteProblems: [] };
+  }
+
+  private renderTokens(tokens: Token[], target: RenderTarget): string {
+    return this.md.renderer.render(tokens, this.md.options, { ...this.env, ...target });
   }
 }
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { UserConfig } from "@11ty/eleventy";
 import { loadContent, markdown, tagSlug, type ContentModel, type Post } from "../content/model.ts";
-import { PAGE } from "../content/post-source.ts";
+import { PAGE, partTarget } from "../content/post-source.ts";
 
 export interface ContentModelOptions {
   /** The model's holder, shared with the plugins that read it after rendering. */
@@ -96,8 +96,7 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
   eleventyConfig.addFilter("href", (sitePath: string) => blog.href(sitePath));
   eleventyConfig.addFilter("absoluteUrl", (sitePath: string) => blog.absolute(sitePath));
   eleventyConfig.addFilter("tagSlug", tagSlug);
-  // A series part on the one-page series: ids prefixed per part, headings one level down.
-  eleventyConfig.addFilter("renderPart", (post: Post) => post.render({ mode: "page", idPrefix: `part${post.series?.part ?? 0}-`, headingShift: 1 }));
+  eleventyConfig.addFilter("renderPart", (post: Post) => post.render(partTarget(post.series?.part ?? 0)));
 }
 
 function deepFreeze<T>(value: T): T {
