@@ -166,27 +166,27 @@ describe("the bad-input corpus, each case on its own", () => {
 });
 
 describe("the bad-input corpus, all at once", () => {
-  it("reports every content error of one build together, and publishes nothing", async () => {
-    // The link check runs over rendered pages, so it only runs once the content itself is valid: those cases get their own build below.
-    const failing = corpus.filter((corpusCase) => corpusCase.exit !== 0 && !corpusCase.name.startsWith("link-"));
-    expect(failing.length).toBeGreaterThanOrEqual(10);
+  /** Adds every given case in one build: it must fail, report each case's errors, and publish nothing. */
+  async function expectAllReportedTogether(failing: readonly CorpusCase[]): Promise<void> {
     const files = new Map(failing.flatMap((corpusCase) => [...corpusCase.files]));
     const before = await publishedState(site);
     const { run } = await buildWith(files);
     expect(run.status).toBe(1);
     expectReported(run, failing.flatMap((corpusCase) => corpusCase.errors ?? []));
     expect(await publishedState(site)).toEqual(before);
+  }
+
+  it("reports every content error of one build together, and publishes nothing", async () => {
+    // The link check runs over rendered pages, so it only runs once the content itself is valid: those cases get their own build below.
+    const failing = corpus.filter((corpusCase) => corpusCase.exit !== 0 && !corpusCase.name.startsWith("link-"));
+    expect(failing.length).toBeGreaterThanOrEqual(10);
+    await expectAllReportedTogether(failing);
   });
 
   it("reports every broken link of one build together", async () => {
     const failing = corpus.filter((corpusCase) => corpusCase.name.startsWith("link-"));
     expect(failing).toHaveLength(2);
-    const files = new Map(failing.flatMap((corpusCase) => [...corpusCase.files]));
-    const before = await publishedState(site);
-    const { run } = await buildWith(files);
-    expect(run.status).toBe(1);
-    expectReported(run, failing.flatMap((corpusCase) => corpusCase.errors ?? []));
-    expect(await publishedState(site)).toEqual(before);
+    await expectAllReportedTogether(failing);
   });
 });
 

@@ -6,7 +6,7 @@
 import { watch } from "node:fs";
 import { parseArgs } from "node:util";
 import Eleventy from "@11ty/eleventy";
-import { ContentError } from "../content/issues.ts";
+import { findContentError } from "../content/issues.ts";
 
 /** The slice of Eleventy's programmatic serve API this file uses (see cmd.cjs). */
 interface ServingEleventy {
@@ -19,15 +19,6 @@ interface ServingEleventy {
 
 /** Folders the first build does not read; an event there is not an edit to wait for. */
 const NOT_SOURCES = /^(?:node_modules|\.git|\.releases|_site|_dev-site|test)(?:[\\/]|$)/;
-
-/** Eleventy wraps errors thrown in its events (`originalError`, `cause`). */
-function contentErrorIn(error: unknown): ContentError | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 10; depth++) {
-    if (current instanceof ContentError) return current;
-    current = (current as { originalError?: unknown }).originalError ?? current.cause;
-  }
-  return undefined;
-}
 
 /** Resolves on the next change to a source file, a moment after the editor has finished writing. */
 function nextEdit(inputDir: string): Promise<void> {
@@ -56,7 +47,7 @@ for (;;) {
     break;
   } catch (error) {
     // Eleventy has printed the error already; anything but a content error is a bug to see in full.
-    if (!contentErrorIn(error)) throw error;
+    if (!findContentError(error)) throw error;
     process.exitCode = undefined;
     console.error("[dev server] Not serving yet: fix the content error above and save; the site is built again on the next edit.");
     await nextEdit(values.input);

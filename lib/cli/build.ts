@@ -7,7 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Eleventy from "@11ty/eleventy";
-import { ContentError, type ContentIssue } from "../content/issues.ts";
+import { ContentError, findContentError } from "../content/issues.ts";
+import { eleventyInput } from "../eleventy-input.ts";
 import { carryForwardAssets, createRelease, DEFAULT_KEEP, pruneReleases, publishPaths, readLiveSite, switchLiveSite, type LiveSite } from "../publish/releases.ts";
 
 const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
@@ -19,18 +20,6 @@ class HeldLog {
   readonly info = this.log;
   readonly warn = this.log;
   readonly error = this.log;
-}
-
-/** The ContentError inside Eleventy's wrapping (it nests errors as `originalError` or `cause`). */
-function contentIssuesIn(error: unknown): readonly ContentIssue[] | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
-    if (current instanceof ContentError) return current.issues;
-    // Eleventy may load a second copy of the module (cache-busted config imports).
-    if (current.name === "ContentError" && Array.isArray((current as { issues?: unknown }).issues)) return (current as ContentError).issues;
-    current = (current as { originalError?: unknown }).originalError ?? current.cause;
-  }
-  return undefined;
 }
 
 function describeLive(live: LiveSite): string {
@@ -65,15 +54,12 @@ async function main(): Promise<number> {
   const started = performance.now();
   const held = new HeldLog();
   try {
-    // Eleventy 3.1 skips directory data files (posts/posts.11tydata.js) when the
-    // input is an absolute path, so it gets the path relative to the working directory.
-    const input = path.relative(process.cwd(), paths.root) || ".";
-    const eleventy = new Eleventy(input, release.dir, { configPath: CONFIG, quietMode: true });
+    const eleventy = new Eleventy(eleventyInput(paths.root), release.dir, { configPath: CONFIG, quietMode: true });
     (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
     await eleventy.write();
   } catch (error) {
     await rm(release.dir, { recursive: true, force: true });
-    const issues = contentIssuesIn(error);
+    const issues = findContentError(error)?.issues;
     if (issues) {
       console.error(new ContentError(issues).message);
     } else {

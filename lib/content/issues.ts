@@ -85,3 +85,18 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   }
   return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
+
+/**
+ * The ContentError inside whatever Eleventy wrapped it in (it nests errors
+ * thrown in its events as `originalError` or `cause`). Matched by name too:
+ * Eleventy may load a second copy of this module through a cache-busted import.
+ */
+export function findContentError(error: unknown): ContentError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
+    if (current instanceof ContentError) return current;
+    if (current.name === "ContentError" && Array.isArray((current as { issues?: unknown }).issues)) return current as ContentError;
+    current = (current as { originalError?: unknown }).originalError ?? current.cause;
+  }
+  return undefined;
+}

@@ -39,15 +39,19 @@ export class Blog {
 
   /** The post an Eleventy input path renders; throws for anything that is not a post. */
   postAt(inputPath: string): Post & { published: boolean } {
-    const file = path.relative(this.#inputDir, path.resolve(inputPath)).split(path.sep).join("/");
+    const file = this.#fileOf(inputPath);
     const post = this.model.byFile.get(file);
     if (!post) throw new Error(`${file} is not a post known to the content model`);
     return post;
   }
 
   isPost(inputPath: string): boolean {
-    const file = path.relative(this.#inputDir, path.resolve(inputPath)).split(path.sep).join("/");
-    return this.model.byFile.has(file);
+    return this.model.byFile.has(this.#fileOf(inputPath));
+  }
+
+  /** Eleventy's input path (`./posts/x.md`, or relative to another folder) as the model's `posts/x.md`. */
+  #fileOf(inputPath: string): string {
+    return path.relative(this.#inputDir, path.resolve(inputPath)).split(path.sep).join("/");
   }
 
   /** A post's permalink, or false for a draft in a production build. */

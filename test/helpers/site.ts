@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Eleventy from "@11ty/eleventy";
 import { parseHTML } from "linkedom";
+import { eleventyInput } from "../../lib/eleventy-input.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONFIG = path.join(REPO, ".eleventy.js");
@@ -70,9 +71,7 @@ export interface BuildOptions {
  */
 export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> {
   const outputDir = await mkdtemp(path.join(tmpdir(), "blog-build-"));
-  // Eleventy 3.1 skips directory data files (posts/posts.11tydata.js) when the
-  // input is given as an absolute path, so pass it relative to the working directory.
-  const input = path.relative(process.cwd(), options.input ?? REPO) || ".";
+  const input = eleventyInput(options.input ?? REPO);
   const saved = new Map<string, string | undefined>();
   for (const [key, value] of Object.entries({ BLOG_DRAFTS: "0", ...options.env })) {
     saved.set(key, process.env[key]);
