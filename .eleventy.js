@@ -42,6 +42,10 @@ export default function registerSite(eleventyConfig) {
   // Records kept once a production build has passed.
   eleventyConfig.addPlugin(feedLedgerPlugin, { blog });
 
+  // Pages are written in the background while the next ones render, instead of
+  // the render loop waiting on each of thousands of small writes.
+  eleventyConfig.configureTemplateHandling({ writeMode: "async" });
+
   eleventyConfig.setServerOptions({ port: 8080, showAllHosts: false });
   // Eleventy waits until a saved file has not changed for 150 ms before it
   // rebuilds; editors save in one write, so 30 ms keeps a save-to-page loop fast.
@@ -49,9 +53,9 @@ export default function registerSite(eleventyConfig) {
 }
 
 export const config = {
-  templateFormats: ["md", "njk", "11ty.js"],
-  // Posts are markdown only: `{{` in a post is text, not a template tag.
-  markdownTemplateEngine: false,
+  // Pages are Nunjucks and JavaScript. Posts' markdown is read by the content
+  // model, never as a template, so `{{` in a post is text, not a template tag.
+  templateFormats: ["njk", "11ty.js"],
   htmlTemplateEngine: "njk",
   pathPrefix: pathPrefixFromEnvironment(),
 };

@@ -162,7 +162,7 @@ export async function writeCorpusSite(corpus: Corpus, siteDir: string, parentDir
   const dir = await mkdtemp(path.join(parentDir, "blog-corpus-"));
   for (const part of ["_includes", "_data", "assets", "posts"]) await cp(path.join(siteDir, part), path.join(dir, part), { recursive: true });
   const realSeries = JSON.parse(await readFile(path.join(siteDir, "_data/series.json"), "utf8")) as Record<string, unknown>;
-  // Like the repository: .js files are ES modules (the dev server re-imports posts.11tydata.js).
+  // Like the repository: .js files are ES modules.
   await writeFile(path.join(dir, "package.json"), `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`);
   await writeFile(path.join(dir, "_data/series.json"), `${JSON.stringify({ ...realSeries, ...corpus.seriesFile }, null, 2)}\n`);
   await Promise.all([...corpus.files].map(([file, text]) => writeFile(path.join(dir, "posts", file), text)));

@@ -8,33 +8,37 @@ import { BODY_MARKER, type Corpus, type GeneratedPost } from "./corpus.ts";
 import type { ProcessReport } from "./process-report.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ELEVENTY_CMD = path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs");
+const BUILD_CMD = path.join(REPO, "lib/cli/build.ts");
+const DEV_SERVER_CMD = path.join(REPO, "lib/authoring/dev-server.ts");
 const CONFIG = path.join(REPO, ".eleventy.js");
 const PROCESS_REPORTER = path.join(REPO, "lib/bench/process-report.ts");
+/** Releases a measured build keeps: more than a benchmark makes, so none is pruned (deleted) while timed. */
+const KEEP_EVERY_RELEASE = "1000";
 
-/**
- * Eleventy under tsx, run in the corpus folder. tsx is resolved from this
- * repository because the corpus folder has no node_modules of its own.
- */
-function eleventyArguments(extra: string[]): string[] {
-  return ["--import", import.meta.resolve("tsx"), "--import", PROCESS_REPORTER, ELEVENTY_CMD, `--config=${CONFIG}`, "--input=.", "--output=_site", ...extra];
+/** Node under tsx, with the process reporter; tsx is resolved from this repository, as corpus folders have no node_modules. */
+function nodeArguments(script: string, extra: string[]): string[] {
+  return ["--import", import.meta.resolve("tsx"), "--import", PROCESS_REPORTER, script, ...extra];
 }
 
 export interface BuildSample extends ProcessReport {
   wallMs: number;
 }
 
-/** One cold production build in a fresh process: wall time from spawn to exit, peak RSS and CPU time. */
+/**
+ * One cold production build (`npm run build`) in a fresh process: wall time
+ * from spawn to exit, peak RSS and CPU time. Each run builds a new release
+ * folder, as the real build does; earlier runs' output is deleted only after
+ * the last run, because deleting thousands of files just before a build slows
+ * the file system for the build that follows (up to several seconds here).
+ */
 export async function measureBuild(siteDir: string): Promise<BuildSample> {
-  await rm(path.join(siteDir, "_site"), { recursive: true, force: true });
-  // Flush the deleted output (and the last run's writes) first, so each build is
-  // timed on its own, not while the disk is still busy with the one before.
+  // Flush the last run's writes first, so each build is timed on its own.
   execFileSync("sync");
   const reportDir = await mkdtemp(path.join(tmpdir(), "blog-bench-report-"));
   const reportFile = path.join(reportDir, "report.json");
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, eleventyArguments(["--quiet"]), {
+    const child = spawn(process.execPath, nodeArguments(BUILD_CMD, ["--input", siteDir, "--keep", KEEP_EVERY_RELEASE]), {
       cwd: siteDir,
       env: { ...process.env, BLOG_DRAFTS: "0", BENCH_REPORT_FILE: reportFile },
       stdio: ["ignore", "ignore", "pipe"],
@@ -91,7 +95,7 @@ export interface EditSample {
 }
 
 /**
- * The dev-server edit loop: starts `--serve` in the corpus folder, waits for the
+ * The dev-server edit loop: starts `npm start`'s dev server in the corpus folder, waits for the
  * first build, then edits the newest post's title and first words several times.
  * Each edit is timed until the post's page shows it, then until its series
  * page, series feed, site feed, home page and previous part (whose "next" link
@@ -99,7 +103,7 @@ export interface EditSample {
  */
 export async function measureEdits(siteDir: string, corpus: Corpus, edits: number): Promise<EditSample[]> {
   const port = await freePort();
-  const child = spawn(process.execPath, eleventyArguments(["--serve", `--port=${port}`]), {
+  const child = spawn(process.execPath, nodeArguments(DEV_SERVER_CMD, [`--config=${CONFIG}`, "--input=.", "--output=_site", `--port=${port}`]), {
     cwd: siteDir,
     env: { ...process.env, BLOG_DRAFTS: "0" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -9,7 +9,6 @@ import Eleventy from "@11ty/eleventy";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { CHROME_PATH, CHROMIUM_FLAGS, serveStatic } from "../../test/helpers/browser.ts";
-import { eleventyInput } from "../eleventy-input.ts";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PAGES = [
@@ -35,7 +34,7 @@ async function main(): Promise<number> {
   try {
     process.env.SITE_URL = `${server.origin}/`;
     process.env.BLOG_DRAFTS = "0";
-    await new Eleventy(eleventyInput(REPO), outputDir, { configPath: path.join(REPO, ".eleventy.js"), quietMode: true }).write();
+    await new Eleventy(REPO, outputDir, { configPath: path.join(REPO, ".eleventy.js"), quietMode: true }).write();
     built = true;
 
     const rows: AuditRow[] = [];

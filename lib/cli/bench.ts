@@ -54,26 +54,27 @@ const format = (value: Spread, scale: number, digits: number) =>
 const cores = os.availableParallelism();
 console.log(`Benchmark on ${cores} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}; ${runs} cold build(s) per size.`);
 
+let edit: { posts: number; pageMs: Spread; dependentsMs: Spread | undefined; stale: string[]; samples: EditSample[] } | undefined;
 const builds: Array<{ posts: number; runs: number; wallMs: Spread; cpuMs: Spread; peakBytes: Spread; samples: BuildSample[] }> = [];
-for (const size of sizes) {
-  const siteDir = await writeCorpusSite(generateCorpus(size), REPO);
-  try {
+// Corpus folders (with every run's release) are deleted at the very end: a
+// deletion of thousands of files slows the file system for the next build.
+const corpusDirs: string[] = [];
+try {
+  for (const size of sizes) {
+    const siteDir = await writeCorpusSite(generateCorpus(size), REPO);
+    corpusDirs.push(siteDir);
     const samples: BuildSample[] = [];
     for (let run = 0; run < runs; run++) {
       samples.push(await measureBuild(siteDir));
       process.stdout.write(`  ${size} posts: run ${run + 1} of ${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
     }
     builds.push({ posts: size, runs, wallMs: spread(samples.map((s) => s.wallMs)), cpuMs: spread(samples.map((s) => s.cpuMs)), peakBytes: spread(samples.map((s) => s.peakBytes)), samples });
-  } finally {
-    await rm(siteDir, { recursive: true, force: true });
   }
-}
 
-let edit: { posts: number; pageMs: Spread; dependentsMs: Spread | undefined; stale: string[]; samples: EditSample[] } | undefined;
-if (!options["no-edits"]) {
-  const corpus = generateCorpus(editSize);
-  const siteDir = await writeCorpusSite(corpus, REPO);
-  try {
+  if (!options["no-edits"]) {
+    const corpus = generateCorpus(editSize);
+    const siteDir = await writeCorpusSite(corpus, REPO);
+    corpusDirs.push(siteDir);
     const samples = await measureEdits(siteDir, corpus, edits);
     const settled = samples.flatMap((sample) => (sample.dependentsMs === undefined ? [] : [sample.dependentsMs]));
     edit = {
@@ -83,9 +84,9 @@ if (!options["no-edits"]) {
       stale: [...new Set(samples.flatMap((sample) => sample.stale))],
       samples,
     };
-  } finally {
-    await rm(siteDir, { recursive: true, force: true });
   }
+} finally {
+  for (const siteDir of corpusDirs) await rm(siteDir, { recursive: true, force: true });
 }
 
 console.log("");

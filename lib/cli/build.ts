@@ -8,7 +8,6 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
-import { eleventyInput } from "../eleventy-input.ts";
 import { carryForwardAssets, createRelease, DEFAULT_KEEP, pruneReleases, publishPaths, readLiveSite, switchLiveSite, type LiveSite } from "../publish/releases.ts";
 
 const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
@@ -54,7 +53,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const held = new HeldLog();
   try {
-    const eleventy = new Eleventy(eleventyInput(paths.root), release.dir, { configPath: CONFIG, quietMode: true });
+    const eleventy = new Eleventy(paths.root, release.dir, { configPath: CONFIG, quietMode: true });
     (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
     await eleventy.write();
   } catch (error) {

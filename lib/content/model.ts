@@ -36,6 +36,8 @@ export interface Post extends Omit<PostFrontMatter, "series"> {
   words: number;
   readingMinutes: number;
   footnotes: readonly FootnoteSummary[];
+  /** The markdown holds raw HTML, which only a pass over the output can vet for feeds. */
+  hasRawHtml: boolean;
   series?: SeriesPosition;
   /** The body as HTML for the given target (page, feed, or a part of a one-page series). */
   render(target?: RenderTarget): string;
@@ -96,6 +98,8 @@ export interface ContentModel {
   lastUpdated: Date | undefined;
   /** Every post, published or not, by project-relative source path. */
   byFile: ReadonlyMap<string, Post & { published: boolean }>;
+  /** Published posts by site path (`/slug/`). */
+  bySitePath: ReadonlyMap<string, Post>;
   warnings: readonly ContentIssue[];
   /** Feed ids recorded by earlier production builds (see feed-ledger.ts). */
   feedLedger: FeedLedger;
@@ -138,8 +142,9 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const files = await listPostFiles(inputDir, log);
   const seriesSlugs = new Map<Post, string>();
   const all: Array<Post & { published: boolean }> = [];
-  for (const file of files) {
-    const loaded = await loadPost(inputDir, file, urls, log);
+  const sources = readAheadInOrder(files.map((file) => path.join(inputDir, file)));
+  for (const [index, file] of files.entries()) {
+    const loaded = loadPost(await sources[index]!, file, urls, log);
     if (!loaded) continue;
     const post = Object.assign(loaded.post, { published: !loaded.post.draft || options.includeDrafts });
     all.push(post);
@@ -167,6 +172,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
       return newest === undefined || date > newest ? date : newest;
     }, undefined),
     byFile: new Map(all.map((post) => [post.file, post])),
+    bySitePath: new Map(posts.map((post) => [post.sitePath, post])),
     warnings: log.warnings,
     feedLedger,
   };
@@ -213,8 +219,8 @@ async function listPostFiles(inputDir: string, log: IssueLog): Promise<string[]>
       const file = `${relative}/${entry.name}`;
       if (entry.isDirectory()) await walk(file);
       else if (entry.name.endsWith(".md")) found.push(file);
-      // Directory data files configure posts; editor droppings are not content.
-      else if (!/\.11tydata\.(js|json)$/.test(entry.name) && !entry.name.startsWith(".")) {
+      // Editor droppings (dot files) are not content.
+      else if (!entry.name.startsWith(".")) {
         log.error({ file, found: `a ${path.extname(entry.name) || "extension-less"} file`, expected: "only markdown posts (.md) belong in posts/; rename it to .md or move it out (images go in assets/)" });
       }
     }
@@ -223,8 +229,23 @@ async function listPostFiles(inputDir: string, log: IssueLog): Promise<string[]>
   return found;
 }
 
-async function loadPost(inputDir: string, file: string, urls: SiteUrls, log: IssueLog): Promise<{ post: Post; seriesSlug?: string } | undefined> {
-  const source = await readFile(path.join(inputDir, file), "utf8");
+/**
+ * Starts reading the files a few at a time, ahead of the parser: one read after
+ * another left the process idle for a third of the load at thousands of posts,
+ * and all at once could exhaust file handles.
+ */
+function readAheadInOrder(files: readonly string[], concurrency = 32): Array<Promise<string>> {
+  const reads: Array<Promise<string>> = [];
+  for (const [index, file] of files.entries()) {
+    const turn = index < concurrency ? Promise.resolve() : reads[index - concurrency]!.then(() => undefined, () => undefined);
+    reads.push(turn.then(() => readFile(file, "utf8")));
+  }
+  // Failures surface when the parser awaits that file; until then none is unhandled.
+  for (const read of reads) read.catch(() => undefined);
+  return reads;
+}
+
+function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog): { post: Post; seriesSlug?: string } | undefined {
   let document;
   try {
     document = splitFrontMatter(source);
@@ -285,6 +306,7 @@ async function loadPost(inputDir: string, file: string, urls: SiteUrls, log: Iss
     words: body.words,
     readingMinutes: body.readingMinutes,
     footnotes: body.footnotes,
+    hasRawHtml: body.hasRawHtml,
     render: (target) => body.render(target),
   };
   return { post, seriesSlug };

@@ -27,6 +27,7 @@ export class ParsedPost {
   readonly footnotes: FootnoteSummary[];
   readonly words: number;
   readonly excerpt: string;
+  readonly hasRawHtml: boolean;
   private readonly env: MarkdownEnv;
   private readonly renders = new Map<string, string>();
 
@@ -43,6 +44,7 @@ export class ParsedPost {
     this.footnotes = summariseFootnotes(md, this.env);
     this.words = countWords(tokens);
     this.excerpt = excerptOf(tokens);
+    this.hasRawHtml = tokens.some((token) => token.type === "html_block" || token.children?.some((child) => child.type === "html_inline"));
     for (const target of targets) this.renders.set(targetKey(target), this.renderTokens(tokens, target));
   }
 

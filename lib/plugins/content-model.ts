@@ -1,6 +1,5 @@
-import path from "node:path";
 import type { UserConfig } from "@11ty/eleventy";
-import { loadContent, markdown, tagSlug, type ContentModel, type Post } from "../content/model.ts";
+import { loadContent, POSTS_DIR, tagSlug, type ContentModel, type Post } from "../content/model.ts";
 import { PAGE, partTarget } from "../content/post-source.ts";
 
 export interface ContentModelOptions {
@@ -17,11 +16,9 @@ export interface ContentModelOptions {
  */
 export class Blog {
   #model: ContentModel | undefined;
-  #inputDir = ".";
 
-  load(model: ContentModel, inputDir: string): void {
+  load(model: ContentModel): void {
     this.#model = model;
-    this.#inputDir = path.resolve(inputDir);
   }
 
   get model(): ContentModel {
@@ -37,27 +34,9 @@ export class Blog {
   get years() { return this.model.years; }
   get lastUpdated() { return this.model.lastUpdated; }
 
-  /** The post an Eleventy input path renders; throws for anything that is not a post. */
-  postAt(inputPath: string): Post & { published: boolean } {
-    const file = this.#fileOf(inputPath);
-    const post = this.model.byFile.get(file);
-    if (!post) throw new Error(`${file} is not a post known to the content model`);
-    return post;
-  }
-
-  isPost(inputPath: string): boolean {
-    return this.model.byFile.has(this.#fileOf(inputPath));
-  }
-
-  /** Eleventy's input path (`./posts/x.md`, or relative to another folder) as the model's `posts/x.md`. */
-  #fileOf(inputPath: string): string {
-    return path.relative(this.#inputDir, path.resolve(inputPath)).split(path.sep).join("/");
-  }
-
-  /** A post's permalink, or false for a draft in a production build. */
-  permalinkFor(inputPath: string): string | false {
-    const post = this.postAt(inputPath);
-    return post.published ? post.sitePath : false;
+  /** The post file published at a page URL, if the page is a post. */
+  postFileAt(url: string): string | undefined {
+    return this.model.bySitePath.get(url)?.file;
   }
 
   href(sitePath: string): string {
@@ -81,22 +60,15 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
   eleventyConfig.on("eleventy.before", async ({ directories, runMode }) => {
     const envDrafts = process.env.BLOG_DRAFTS;
     const includeDrafts = options.includeDrafts ?? (envDrafts !== undefined ? envDrafts === "1" : runMode !== "build");
-    blog.load(await loadContent({ inputDir: directories.input, includeDrafts }), directories.input);
+    blog.load(await loadContent({ inputDir: directories.input, includeDrafts }));
   });
 
-  // An unpublished draft is left out before Eleventy renders it: with only
-  // `permalink: false` its layout would still render, with no page URL.
-  eleventyConfig.addPreprocessor("unpublished-posts", "md", (data) => (blog.isPost(data.page.inputPath) && !blog.postAt(data.page.inputPath).published ? false : undefined));
+  // Post files are the model's input, not Eleventy templates (markdown is not
+  // among the site's template formats): the pages plugin publishes each post
+  // from the model. Watching them makes the dev server rebuild on a save.
+  eleventyConfig.addWatchTarget(`./${POSTS_DIR}/**/*.md`);
 
-  // Posts' markdown was parsed and checked by the content model; Eleventy only
-  // places the rendered body in its layout. Other markdown pages render here too,
-  // with the same rules, so the site has one markdown dialect.
-  eleventyConfig.addExtension("md", {
-    compile(inputContent, inputPath) {
-      return () => (blog.isPost(inputPath) ? blog.postAt(inputPath).render(PAGE) : markdown().render(inputContent, { ...PAGE, urls: blog.site.urls, sitePath: "/", footnoteProblems: [] }));
-    },
-  });
-
+  eleventyConfig.addFilter("renderPost", (post: Post) => post.render(PAGE));
   eleventyConfig.addFilter("href", (sitePath: string) => blog.href(sitePath));
   eleventyConfig.addFilter("absoluteUrl", (sitePath: string) => blog.absolute(sitePath));
   eleventyConfig.addFilter("tagSlug", tagSlug);

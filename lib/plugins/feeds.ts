@@ -29,7 +29,6 @@ export function stripControlCharacters(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
 }
 
-/** The post as a feed item's HTML: series context first, every URL absolute, no scripts. */
 /** A post's item HTML is the same in every feed it appears in (site feeds and its series feed): make it once per build. */
 const itemHtmlCache = new WeakMap<Post, string>();
 
@@ -47,8 +46,11 @@ function renderFeedContent(post: Post, model: ContentModel): string {
   const context = post.series
     ? `<p><em>Part ${post.series.part} of ${post.series.series.total} in <a href="${urls.absolute(post.series.series.sitePath)}">${escapeHtml(post.series.series.title)}</a>.</em></p>\n`
     : "";
-  // Markdown links are made absolute when rendered; this pass catches the author's raw HTML.
-  return feedReadyHtml(stripControlCharacters(context + post.render(FEED)), {
+  const html = stripControlCharacters(context + post.render(FEED));
+  // Markdown is rendered for feeds with absolute URLs and cannot make a script;
+  // only the author's raw HTML needs this pass (a parse of the whole item).
+  if (!post.hasRawHtml) return html;
+  return feedReadyHtml(html, {
     postUrl: urls.absolute(post.sitePath),
     siteUrl: (sitePath) => urls.absolute(sitePath),
   });

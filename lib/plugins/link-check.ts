@@ -71,8 +71,8 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
 
   for (const [url, { result, links }] of pages) {
     if (!links) continue;
-    // Named as the author knows it: posts/x.md, not the path Eleventy was given.
-    const file = path.relative(inputDir, result.inputPath).split(path.sep).join("/");
+    // Named as the author knows it: posts/x.md, not the template that laid it out.
+    const file = blog.postFileAt(url) ?? path.relative(inputDir, result.inputPath).split(path.sep).join("/");
     for (const id of links.duplicateIds) issues.push({ file, field: `id="${id}"`, expected: `the id is used more than once on ${url}; every id on a page must be unique` });
     for (const { attribute, value } of links.links) {
       let target: URL;

@@ -1,4 +1,5 @@
 import type { UserConfig } from "@11ty/eleventy";
+import type { Post } from "../content/model.ts";
 
 /**
  * The site's own pages. Their markup lives in `_includes/pages/`; this table
@@ -8,13 +9,31 @@ interface PageDefinition {
   layout: string;
   permalink: string | ((data: PageData) => string);
   title?: string | ((data: PageData) => string);
-  description?: string;
+  description?: string | ((data: PageData) => string);
   pagination?: { data: string; size: number; alias: string };
 }
 
-type PageData = Record<string, unknown> & { currentSeries?: { sitePath: string; allPath: string; title: string }; currentTag?: { sitePath: string; name: string } };
+type PageData = Record<string, unknown> & {
+  post?: Post;
+  currentSeries?: { sitePath: string; allPath: string; title: string };
+  currentTag?: { sitePath: string; name: string };
+};
 
 export const PAGES: Record<string, PageDefinition> = {
+  /*
+   * Each post: posts/<slug>.md at its sitePath. The content model has read,
+   * checked and rendered every post file already, so Eleventy pages over the
+   * model's published posts instead of reading each file again as a template of
+   * its own; per-template work was the largest cost of a build at thousands of
+   * posts. Drafts are in `blog.posts` only when the build publishes them.
+   */
+  post: {
+    layout: "layouts/post.njk",
+    pagination: { data: "blog.posts", size: 1, alias: "post" },
+    permalink: (data) => data.post!.sitePath,
+    title: (data) => data.post!.title,
+    description: (data) => data.post!.description,
+  },
   home: { layout: "pages/home.njk", permalink: "/", title: "Home" },
   archive: { layout: "pages/archive.njk", permalink: "/archive/", title: "Archive", description: "Every post, newest first." },
   about: { layout: "pages/about.njk", permalink: "/about/", title: "About", description: "About this blog and its author." },
@@ -44,11 +63,14 @@ export const PAGES: Record<string, PageDefinition> = {
 };
 
 export default function pagesPlugin(eleventyConfig: UserConfig): void {
-  for (const [name, { title, ...definition }] of Object.entries(PAGES)) {
+  for (const [name, { title, description, ...definition }] of Object.entries(PAGES)) {
+    const computed = Object.fromEntries(Object.entries({ title, description }).filter(([, value]) => typeof value === "function"));
+    const fixed = Object.fromEntries(Object.entries({ title, description }).filter(([, value]) => typeof value === "string"));
     eleventyConfig.addTemplate(`pages/${name}.njk`, "", {
       ...definition,
+      ...fixed,
       eleventyExcludeFromCollections: true,
-      ...(typeof title === "function" ? { eleventyComputed: { title } } : { title }),
+      ...(Object.keys(computed).length > 0 ? { eleventyComputed: computed } : {}),
     });
   }
 }

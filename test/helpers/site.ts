@@ -4,13 +4,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Eleventy from "@11ty/eleventy";
 import { parseHTML } from "linkedom";
-import { eleventyInput } from "../../lib/eleventy-input.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONFIG = path.join(REPO, ".eleventy.js");
 
 /** The parts of the site every fixture shares: templates, styles, data, post defaults. */
-const SITE_SKELETON = ["_includes", "_data", "assets", "posts/posts.11tydata.js"];
+const SITE_SKELETON = ["_includes", "_data", "assets"];
 
 export interface FixtureOptions {
   /** posts/<name> → file text. */
@@ -71,7 +70,7 @@ export interface BuildOptions {
  */
 export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> {
   const outputDir = await mkdtemp(path.join(tmpdir(), "blog-build-"));
-  const input = eleventyInput(options.input ?? REPO);
+  const input = options.input ?? REPO;
   const saved = new Map<string, string | undefined>();
   for (const [key, value] of Object.entries({ BLOG_DRAFTS: "0", ...options.env })) {
     saved.set(key, process.env[key]);
