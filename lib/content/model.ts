@@ -108,6 +108,13 @@ export interface ContentModel {
 export interface LoadOptions {
   inputDir: string;
   includeDrafts: boolean;
+  /**
+   * A one-off build renders each post for each target once: hand each rendered
+   * HTML over and forget it, rather than hold every post's HTML to the end of
+   * the build (a second request renders again). The dev server keeps them for
+   * its next rebuild.
+   */
+  releaseRendersAfterUse?: boolean;
   /** Where this build is deployed; defaults to `SITE_URL`, then the site's own url. */
   deploymentUrl?: string;
 }
@@ -144,7 +151,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const all: Array<Post & { published: boolean }> = [];
   const sources = readAheadInOrder(files.map((file) => path.join(inputDir, file)));
   for (const [index, file] of files.entries()) {
-    const loaded = loadPost(await sources[index]!, file, urls, log);
+    const loaded = loadPost(await sources[index]!, file, urls, log, options.releaseRendersAfterUse ?? false);
     if (!loaded) continue;
     const post = Object.assign(loaded.post, { published: !loaded.post.draft || options.includeDrafts });
     all.push(post);
@@ -245,7 +252,7 @@ function readAheadInOrder(files: readonly string[], concurrency = 32): Array<Pro
   return reads;
 }
 
-function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog): { post: Post; seriesSlug?: string } | undefined {
+function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, releaseRendersAfterUse: boolean): { post: Post; seriesSlug?: string } | undefined {
   let document;
   try {
     document = splitFrontMatter(source);
@@ -307,7 +314,7 @@ function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog): 
     readingMinutes: body.readingMinutes,
     footnotes: body.footnotes,
     hasRawHtml: body.hasRawHtml,
-    render: (target) => body.render(target),
+    render: releaseRendersAfterUse ? (target) => body.take(target) : (target) => body.render(target),
   };
   return { post, seriesSlug };
 }

@@ -56,12 +56,25 @@ export class ParsedPost {
     const key = targetKey(target);
     let html = this.renders.get(key);
     if (html === undefined) {
-      // A target the site did not ask for up front: parse again rather than keep tokens for it.
-      const env = this.freshEnv();
-      html = this.md.renderer.render(this.md.parse(this.body, env), this.md.options, { ...env, ...target });
+      html = this.renderAgain(target);
       this.renders.set(key, html);
     }
     return html;
+  }
+
+  /** The HTML for a target, no longer kept here: a later request renders it again. */
+  take(target: RenderTarget = PAGE): string {
+    const key = targetKey(target);
+    const html = this.renders.get(key);
+    if (html === undefined) return this.renderAgain(target);
+    this.renders.delete(key);
+    return html;
+  }
+
+  /** A target not rendered up front (or already taken): parse again rather than keep tokens for it. */
+  private renderAgain(target: RenderTarget): string {
+    const env = this.freshEnv();
+    return this.md.renderer.render(this.md.parse(this.body, env), this.md.options, { ...env, ...target });
   }
 
   /** Parsing writes footnote state into its env, so every parse needs a new one. */
