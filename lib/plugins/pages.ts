@@ -6,7 +6,8 @@ import type { Post } from "../content/model.ts";
  * says where each is published and what it is called.
  */
 interface PageDefinition {
-  layout: string;
+  /** The page's markup in _includes/, which extends the base layout. */
+  template: string;
   permalink: string | ((data: PageData) => string);
   title?: string | ((data: PageData) => string);
   description?: string | ((data: PageData) => string);
@@ -28,45 +29,48 @@ export const PAGES: Record<string, PageDefinition> = {
    * posts. Drafts are in `blog.posts` only when the build publishes them.
    */
   post: {
-    layout: "layouts/post.njk",
+    template: "layouts/post.njk",
     pagination: { data: "blog.posts", size: 1, alias: "post" },
     permalink: (data) => data.post!.sitePath,
     title: (data) => data.post!.title,
     description: (data) => data.post!.description,
   },
-  home: { layout: "pages/home.njk", permalink: "/", title: "Home" },
-  archive: { layout: "pages/archive.njk", permalink: "/archive/", title: "Archive", description: "Every post, newest first." },
-  about: { layout: "pages/about.njk", permalink: "/about/", title: "About", description: "About this blog and its author." },
-  "not-found": { layout: "pages/404.njk", permalink: "/404.html", title: "Page not found" },
-  "series-index": { layout: "pages/series-index.njk", permalink: "/series/", title: "Series", description: "Multi-part series, each best read in order." },
+  home: { template: "pages/home.njk", permalink: "/", title: "Home" },
+  archive: { template: "pages/archive.njk", permalink: "/archive/", title: "Archive", description: "Every post, newest first." },
+  about: { template: "pages/about.njk", permalink: "/about/", title: "About", description: "About this blog and its author." },
+  "not-found": { template: "pages/404.njk", permalink: "/404.html", title: "Page not found" },
+  "series-index": { template: "pages/series-index.njk", permalink: "/series/", title: "Series", description: "Multi-part series, each best read in order." },
   series: {
-    layout: "pages/series.njk",
+    template: "pages/series.njk",
     pagination: { data: "blog.series", size: 1, alias: "currentSeries" },
     permalink: (data) => data.currentSeries!.sitePath,
     title: (data) => data.currentSeries!.title,
   },
   "series-all": {
-    layout: "pages/series-all.njk",
+    template: "pages/series-all.njk",
     pagination: { data: "blog.series", size: 1, alias: "currentSeries" },
     permalink: (data) => data.currentSeries!.allPath,
     title: (data) => `${data.currentSeries!.title}: the whole series`,
   },
-  "tag-index": { layout: "pages/tag-index.njk", permalink: "/tags/", title: "Tags", description: "Posts by topic." },
+  "tag-index": { template: "pages/tag-index.njk", permalink: "/tags/", title: "Tags", description: "Posts by topic." },
   tag: {
-    layout: "pages/tag.njk",
+    template: "pages/tag.njk",
     pagination: { data: "blog.tags", size: 1, alias: "currentTag" },
     permalink: (data) => data.currentTag!.sitePath,
     title: (data) => `Posts tagged “${data.currentTag!.name}”`,
   },
-  notes: { layout: "pages/notes.njk", permalink: "/notes/", title: "Notes", description: "Every footnote on the site, grouped by its tag, with the places that cite it." },
-  feeds: { layout: "pages/feeds.njk", permalink: "/feeds/", title: "Feeds", description: "Follow the blog in a feed reader: the addresses to copy." },
+  notes: { template: "pages/notes.njk", permalink: "/notes/", title: "Notes", description: "Every footnote on the site, grouped by its tag, with the places that cite it." },
+  feeds: { template: "pages/feeds.njk", permalink: "/feeds/", title: "Feeds", description: "Follow the blog in a feed reader: the addresses to copy." },
 };
 
 export default function pagesPlugin(eleventyConfig: UserConfig): void {
-  for (const [name, { title, description, ...definition }] of Object.entries(PAGES)) {
+  // Each page is one Nunjucks render through template inheritance (`extends`),
+  // not a chain of Eleventy layouts: every layout in a chain copies the page's
+  // data again, which at thousands of pages was a large share of the build.
+  for (const [name, { template, title, description, ...definition }] of Object.entries(PAGES)) {
     const computed = Object.fromEntries(Object.entries({ title, description }).filter(([, value]) => typeof value === "function"));
     const fixed = Object.fromEntries(Object.entries({ title, description }).filter(([, value]) => typeof value === "string"));
-    eleventyConfig.addTemplate(`pages/${name}.njk`, "", {
+    eleventyConfig.addTemplate(`pages/${name}.njk`, `{% extends "${template}" %}`, {
       ...definition,
       ...fixed,
       eleventyExcludeFromCollections: true,
