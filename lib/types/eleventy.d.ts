@@ -27,25 +27,6 @@ declare module "@11ty/eleventy" {
     results: BuildResult[];
   }
 
-  export interface ExtensionCompileContext {
-    addDependencies(inputPath: string, dependencies: Array<string | URL>): void;
-  }
-
-  export interface TemplateExtension {
-    outputFileExtension?: string;
-    useLayouts?: boolean;
-    read?: boolean;
-    compileOptions?: {
-      cache?: boolean;
-      permalink?: false | ((contents: string, inputPath: string) => unknown);
-    };
-    compile(
-      this: ExtensionCompileContext,
-      inputContent: string,
-      inputPath: string,
-    ): ((data: Record<string, unknown>) => string | Promise<string>) | undefined | Promise<((data: Record<string, unknown>) => string | Promise<string>) | undefined>;
-  }
-
   export interface UserConfig {
     directories: Directories;
     pathPrefix: string;
@@ -56,10 +37,7 @@ declare module "@11ty/eleventy" {
     addShortcode(name: string, shortcode: (this: FilterContext, ...args: never[]) => unknown): void;
     addGlobalData(name: string, data: unknown): void;
     addTemplate(virtualInputPath: string, content: unknown, data?: Record<string, unknown>): void;
-    addExtension(extension: string | string[], options: TemplateExtension): void;
     addDataExtension(extensions: string, options: { parser: (contents: string, filePath: string) => unknown }): void;
-    /** Runs before a template is read; returning `false` leaves the template out of the build entirely. */
-    addPreprocessor(name: string, fileExtensions: string | string[], callback: (data: { page: { inputPath: string } }, content: string) => unknown): void;
     addTemplateFormats(formats: string | string[]): void;
     setTemplateFormats(formats: string[]): void;
     addWatchTarget(target: string, options?: { resetConfig?: boolean }): void;
