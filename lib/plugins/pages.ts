@@ -68,13 +68,14 @@ export default function pagesPlugin(eleventyConfig: UserConfig): void {
   // not a chain of Eleventy layouts: every layout in a chain copies the page's
   // data again, which at thousands of pages was a large share of the build.
   for (const [name, { template, title, description, ...definition }] of Object.entries(PAGES)) {
-    const computed = Object.fromEntries(Object.entries({ title, description }).filter(([, value]) => typeof value === "function"));
-    const fixed = Object.fromEntries(Object.entries({ title, description }).filter(([, value]) => typeof value === "string"));
-    eleventyConfig.addTemplate(`pages/${name}.njk`, `{% extends "${template}" %}`, {
-      ...definition,
-      ...fixed,
-      eleventyExcludeFromCollections: true,
-      ...(Object.keys(computed).length > 0 ? { eleventyComputed: computed } : {}),
-    });
+    // Texts that depend on the page (a post's title) are computed per page; the rest are fixed.
+    const data: Record<string, unknown> = { ...definition, eleventyExcludeFromCollections: true };
+    const computed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries({ title, description })) {
+      if (typeof value === "function") computed[key] = value;
+      else if (value !== undefined) data[key] = value;
+    }
+    if (Object.keys(computed).length > 0) data.eleventyComputed = computed;
+    eleventyConfig.addTemplate(`pages/${name}.njk`, `{% extends "${template}" %}`, data);
   }
 }

@@ -2,10 +2,10 @@ import { mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { AxeResults } from "axe-core";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveRealSite, type ServedSite, type StaticServer } from "../helpers/browser.ts";
-import { REPO, type BuiltSite } from "../helpers/site.ts";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useServedRealSite } from "../helpers/browser.ts";
+import { REPO } from "../helpers/site.ts";
 
 const PART_3 = "/no-planned-downtime-chasm-part3/";
 const REFERENCE = "#fnref\\:forcing-function";
@@ -14,23 +14,14 @@ const SCREENSHOTS = path.join(REPO, "test/artifacts/screenshots");
 const AXE_PATH = "/__footnotes-test__/axe.js";
 const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-let served: ServedSite;
-let site: BuiltSite;
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  served = await serveRealSite();
-  ({ site, server, browser } = served);
-});
-afterAll(() => served?.close());
+const real = useServedRealSite();
 
 async function openPage(width: number, options: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: options.javaScript ?? true });
+  const context = await real.browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: options.javaScript ?? true });
   const axe = await axeSource;
-  await context.route(`${server.origin}${AXE_PATH}`, (route) => route.fulfill({ body: axe, contentType: "text/javascript" }));
+  await context.route(`${real.server.origin}${AXE_PATH}`, (route) => route.fulfill({ body: axe, contentType: "text/javascript" }));
   const page = await context.newPage();
-  await page.goto(`${server.origin}${PART_3}`);
+  await page.goto(`${real.server.origin}${PART_3}`);
   return { context, page };
 }
 

@@ -3,10 +3,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { AxeResults } from "axe-core";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveRealSite, type ServedSite, type StaticServer } from "../helpers/browser.ts";
-import { REPO, text, type BuiltSite } from "../helpers/site.ts";
+import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useServedRealSite } from "../helpers/browser.ts";
+import { REPO, text } from "../helpers/site.ts";
 
 /** Where the screenshots go for a person to look at; the folder is gitignored. */
 const SCREENSHOTS = path.join(REPO, "test/artifacts/screenshots");
@@ -19,31 +19,24 @@ const SCHEMES = ["light", "dark"] as const;
 
 const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-let served: ServedSite;
-let site: BuiltSite;
-let server: StaticServer;
-let browser: Browser;
+const real = useServedRealSite();
 let htmlPages: string[];
 let postPages: string[];
 /** Every request any page in this file made, by URL. */
 const requested = new Set<string>();
 
 beforeAll(async () => {
-  served = await serveRealSite();
-  ({ site, server, browser } = served);
-  htmlPages = site.paths.filter((sitePath) => sitePath.endsWith("/") || sitePath.endsWith(".html"));
+  htmlPages = real.site.paths.filter((sitePath) => sitePath.endsWith("/") || sitePath.endsWith(".html"));
   postPages = [];
   for (const sitePath of htmlPages) {
     // A post page is one whose h1 is a post's title (the one-page series has several posts under h2s).
-    if ((await site.document(sitePath)).querySelector("article.post > .post-header > h1")) postPages.push(sitePath);
+    if ((await real.site.document(sitePath)).querySelector("article.post > .post-header > h1")) postPages.push(sitePath);
   }
 });
 
-afterAll(() => served?.close());
-
 /** A browser context that records every request and lets none leave 127.0.0.1. */
 async function openContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext(options);
+  const context = await real.browser.newContext(options);
   const axe = await axeSource;
   await context.route("**/*", async (route) => {
     const url = new URL(route.request().url());
@@ -56,7 +49,7 @@ async function openContext(options: BrowserContextOptions = {}): Promise<Browser
 }
 
 async function visit(page: Page, sitePath: string): Promise<void> {
-  const response = await page.goto(server.origin + sitePath, { waitUntil: "load" });
+  const response = await page.goto(real.server.origin + sitePath, { waitUntil: "load" });
   expect(response?.status(), `${sitePath} should be served`).toBe(200);
 }
 
@@ -71,7 +64,7 @@ describe("the built site in Chromium", () => {
     const failures: string[] = [];
     for (const sitePath of htmlPages) {
       await visit(page, sitePath);
-      await page.addScriptTag({ url: server.origin + AXE_PATH });
+      await page.addScriptTag({ url: real.server.origin + AXE_PATH });
       for (const colorScheme of SCHEMES) {
         await page.emulateMedia({ colorScheme });
         // Only violations carry every node: enough to report, and much faster to hand back.
@@ -177,7 +170,7 @@ describe("the built site in Chromium", () => {
     const context = await openContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     for (const sitePath of postPages) {
-      const built = await site.document(sitePath);
+      const built = await real.site.document(sitePath);
       const paragraphs = [...built.querySelectorAll(".post-body > p")].map((paragraph) => text(paragraph));
       const notes = [...built.querySelectorAll(".footnotes li")].map((note) => note.id);
       expect(paragraphs.length, `${sitePath} has no paragraphs to read`).toBeGreaterThan(3);

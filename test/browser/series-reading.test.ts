@@ -1,20 +1,10 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveRealSite, type ServedSite, type StaticServer } from "../helpers/browser.ts";
-import { type BuiltSite } from "../helpers/site.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useServedRealSite } from "../helpers/browser.ts";
 
 const PARTS = [1, 2, 3].map((n) => `/no-planned-downtime-chasm-part${n}/`);
 
-let served: ServedSite;
-let site: BuiltSite;
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  served = await serveRealSite();
-  ({ site, server, browser } = served);
-});
-afterAll(() => served?.close());
+const real = useServedRealSite();
 
 /** Where the reader is, and which part the series box marks as the current one. */
 async function whereAmI(page: Page) {
@@ -27,10 +17,10 @@ async function whereAmI(page: Page) {
 
 describe("reading the series in Chromium", () => {
   it("goes from the home page to the series, reads parts 1 to 3 by Next and comes back by Previous", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await real.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${server.origin}/`);
+      await page.goto(`${real.server.origin}/`);
       // Home → the list of series → the series.
       await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Series", exact: true }).click();
       await expect.poll(() => new URL(page.url()).pathname).toBe("/series/");
@@ -66,10 +56,10 @@ describe("reading the series in Chromium", () => {
   });
 
   it("lets a keyboard user move between parts through the series box", async () => {
-    const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const context = await real.browser.newContext({ viewport: { width: 375, height: 800 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${server.origin}${PARTS[0]}`);
+      await page.goto(`${real.server.origin}${PARTS[0]}`);
       for (let presses = 0; presses < 40; presses++) {
         await page.keyboard.press("Tab");
         const label = await page.evaluate(() => (document.activeElement?.closest(".series-box") ? document.activeElement.getAttribute("href") : null));

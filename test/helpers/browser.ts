@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { buildSite, type BuiltSite } from "./site.ts";
 
 /** Debian's Chromium; CI sets CHROME_PATH. Playwright's own browser download cannot work here. */
@@ -78,24 +79,35 @@ export async function serveStatic(root: string | (() => string), mountPath = "/"
 
 /** The real site built, served on 127.0.0.1 and open to a browser: the setup every reader test shares. */
 export interface ServedSite {
-  site: BuiltSite;
-  server: StaticServer;
-  browser: Browser;
-  close(): Promise<void>;
+  readonly site: BuiltSite;
+  readonly server: StaticServer;
+  readonly browser: Browser;
 }
 
-export async function serveRealSite(): Promise<ServedSite> {
-  const site = await buildSite();
-  const server = await serveStatic(site.outputDir);
-  const browser = await launchBrowser();
+/**
+ * Registers the suite's hooks: the site is built, served and a browser launched
+ * before its tests (and before hooks registered after this call), all closed
+ * after. The returned fields are readable once the tests run.
+ */
+export function useServedRealSite(): ServedSite {
+  let served: ServedSite | undefined;
+  beforeAll(async () => {
+    const site = await buildSite();
+    const server = await serveStatic(site.outputDir);
+    served = { site, server, browser: await launchBrowser() };
+  });
+  afterAll(async () => {
+    await served?.browser.close();
+    await served?.server.close();
+    await served?.site.cleanup();
+  });
+  const current = (): ServedSite => {
+    if (!served) throw new Error("the served site is read before the suite's beforeAll ran");
+    return served;
+  };
   return {
-    site,
-    server,
-    browser,
-    close: async () => {
-      await browser.close();
-      await server.close();
-      await site.cleanup();
-    },
+    get site() { return current().site; },
+    get server() { return current().server; },
+    get browser() { return current().browser; },
   };
 }
