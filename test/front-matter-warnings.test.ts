@@ -44,6 +44,14 @@ describe("an unknown front-matter key", () => {
     expect(model.warnings).toEqual([{ file: "posts/misspelt.md", line: 4, field: "serise", expected: 'unknown front-matter field; did you mean "series"?' }]);
   });
 
+  it("is any key the site does not read, Eleventy's included, but not a migrated post's Jekyll layout", async () => {
+    const post = ["---", "title: A migrated post", "date: 2020-03-01", "layout: post", "eleventyComputed:", "  title: Other", "tags: []", "---", "Text.", ""].join("\n");
+    const input = await makeFixtureSite({ realPosts: true, posts: { "migrated.md": post } });
+    fixtures.push(input);
+    const model = await loadContent({ inputDir: input, includeDrafts: false });
+    expect(model.warnings.map((warning) => [warning.file, warning.line, warning.field])).toEqual([["posts/migrated.md", 5, "eleventyComputed"]]);
+  });
+
   it("is printed by a build, which still succeeds", async () => {
     const input = await makeFixtureSite({ realPosts: true, posts: { "misspelt.md": TYPO_POST } });
     fixtures.push(input);

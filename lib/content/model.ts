@@ -7,7 +7,7 @@ import type { FootnoteSummary } from "./footnotes.ts";
 import { formatIssue, IssueLog, nearest, type ContentIssue } from "./issues.ts";
 import { createMarkdown, type RenderTarget } from "./markdown.ts";
 import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
-import { describeZodIssues, ELEVENTY_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration, type SiteDeclaration } from "./schema.ts";
+import { describeZodIssues, JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration, type SiteDeclaration } from "./schema.ts";
 import { SiteUrls } from "./site-urls.ts";
 
 export const POSTS_DIR = "posts";
@@ -268,7 +268,7 @@ function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, r
     return undefined;
   }
   for (const key of Object.keys(data)) {
-    if (POST_FIELDS.includes(key) || ELEVENTY_FIELDS.includes(key)) continue;
+    if (POST_FIELDS.includes(key) || JEKYLL_FIELDS.includes(key)) continue;
     const suggestion = nearest(key, POST_FIELDS);
     log.warn({ file, line: lineOfKey(source, key), field: key, expected: `unknown front-matter field${suggestion ? `; did you mean "${suggestion}"?` : `; known fields are ${POST_FIELDS.join(", ")}`}` });
   }

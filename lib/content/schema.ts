@@ -35,8 +35,12 @@ export const PostFrontMatterSchema = z.object({
 export type PostFrontMatter = z.output<typeof PostFrontMatterSchema>;
 export const POST_FIELDS = Object.keys(PostFrontMatterSchema.shape);
 
-/** Keys Eleventy itself reads, tolerated without a warning. */
-export const ELEVENTY_FIELDS = ["layout", "eleventyExcludeFromCollections", "eleventyComputed"];
+/**
+ * Keys a post migrated from Jekyll still carries (`layout: post`) that the site
+ * has no use for: tolerated without a warning. Eleventy's own keys are not:
+ * posts are not Eleventy templates, so they would do nothing.
+ */
+export const JEKYLL_FIELDS = ["layout"];
 
 export const SeriesSchema = z.object({
   title: z.string({ error: "expected the series title as text" }).trim().min(1),
