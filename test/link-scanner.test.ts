@@ -15,6 +15,8 @@ describe("the link check's page scanner", () => {
 
   it("finds repeated ids", () => {
     expect([...scanPage(`<h2 id="notes">a</h2><section><h3 id="notes">b</h3></section>`).duplicateIds]).toEqual(["notes"]);
+    // Written without a value, an id is still an id (here an empty one, twice).
+    expect([...scanPage(`<p id>a</p><p class="x" ID>b</p>`).duplicateIds]).toEqual([""]);
   });
 
   it("ignores what is not markup: comments and the text of scripts and styles", () => {

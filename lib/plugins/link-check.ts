@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { BuildResult, UserConfig } from "@11ty/eleventy";
 import { ContentError, type ContentIssue } from "../content/issues.ts";
+import type { SiteUrls } from "../content/site-urls.ts";
 import type { Blog } from "./content-model.ts";
 
 /** What one page offers (its ids) and asks for (its links). */
@@ -22,6 +23,8 @@ const LINK_ATTRIBUTES: Record<string, string[]> = { a: ["href"], link: ["href"],
 const SKIPPED = /<!--[\s\S]*?-->|<(script|style|textarea)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const START_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g;
 const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+/** True for any attribute text with an id attribute (and for some without, which the full read then skips). */
+const MAY_HAVE_ID = /\bid\b/i;
 const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
 
 function decodeEntities(value: string): string {
@@ -39,6 +42,8 @@ export function scanPage(html: string): PageLinks {
     if (attributeText === "") continue;
     const name = tagName.toLowerCase();
     const wanted = LINK_ATTRIBUTES[name];
+    // Most tags carry neither a link nor an id: skip reading their attributes.
+    if (!wanted && !MAY_HAVE_ID.test(attributeText)) continue;
     for (const [, rawName = "", doubleQuoted, singleQuoted, unquoted] of attributeText.matchAll(ATTRIBUTE)) {
       const attribute = rawName.toLowerCase();
       if (attribute !== "id" && !wanted?.includes(attribute)) continue;
@@ -67,39 +72,75 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
     pages.set(result.url, { result, links: html ? scan(result.url, result.content) : undefined });
   }
   const issues: ContentIssue[] = [];
-  const siteRoot = urls.absolute("/");
+  const resolve = linkResolver(urls);
 
   for (const [url, { result, links }] of pages) {
     if (!links) continue;
     // Named as the author knows it: posts/x.md, not the template that laid it out.
     const file = blog.postFileAt(url) ?? path.relative(inputDir, result.inputPath).split(path.sep).join("/");
+    const pageUrl = urls.absolute(url);
     for (const id of links.duplicateIds) issues.push({ file, field: `id="${id}"`, expected: `the id is used more than once on ${url}; every id on a page must be unique` });
     for (const { attribute, value } of links.links) {
-      let target: URL;
-      try {
-        target = new URL(value, urls.absolute(url));
-      } catch {
+      const target = resolve(value, pageUrl);
+      if (target === "invalid") {
         issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a valid URL (on ${url})` });
         continue;
       }
-      if (!target.href.startsWith(siteRoot) && target.origin !== urls.origin) continue; // another site
-      if (target.origin === urls.origin && !target.pathname.startsWith(urls.pathPrefix)) {
+      if (target === "elsewhere") continue; // another site
+      if (target === "outside the prefix") {
         issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a link inside the site (under ${urls.pathPrefix}) on ${url}` });
         continue;
       }
-      const sitePath = `/${safeDecode(target.pathname, decodeURI).slice(urls.pathPrefix.length)}`;
+      const { sitePath, fragment } = target;
       const linked = pages.get(sitePath) ?? pages.get(sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`);
       if (!linked) {
         issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})` });
         continue;
       }
-      const fragment = safeDecode(target.hash.slice(1), decodeURIComponent);
       if (fragment !== "" && linked.links && !linked.links.ids.has(fragment)) {
         issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})` });
       }
     }
   }
   return issues;
+}
+
+type ResolvedLink = "invalid" | "elsewhere" | "outside the prefix" | { sitePath: string; fragment: string };
+
+/** Root-relative and absolute links mean the same on every page. */
+const PAGE_INDEPENDENT = /^(?:[a-z][a-z0-9+.-]*:|\/)/i;
+
+/**
+ * Where a link lands: a site path and fragment, or why it is not checked further.
+ * The same navigation links appear on every page, so a link that means the same
+ * on every page is parsed once per build, not once per page.
+ */
+function linkResolver(urls: SiteUrls): (value: string, pageUrl: string) => ResolvedLink {
+  const siteRoot = urls.absolute("/");
+  const known = new Map<string, ResolvedLink>();
+  const resolveOn = (value: string, pageUrl: string): ResolvedLink => {
+    let target: URL;
+    try {
+      target = new URL(value, pageUrl);
+    } catch {
+      return "invalid";
+    }
+    if (!target.href.startsWith(siteRoot) && target.origin !== urls.origin) return "elsewhere";
+    if (target.origin === urls.origin && !target.pathname.startsWith(urls.pathPrefix)) return "outside the prefix";
+    return {
+      sitePath: `/${safeDecode(target.pathname, decodeURI).slice(urls.pathPrefix.length)}`,
+      fragment: safeDecode(target.hash.slice(1), decodeURIComponent),
+    };
+  };
+  return (value, pageUrl) => {
+    if (!PAGE_INDEPENDENT.test(value)) return resolveOn(value, pageUrl);
+    let resolved = known.get(value);
+    if (resolved === undefined) {
+      resolved = resolveOn(value, pageUrl);
+      known.set(value, resolved);
+    }
+    return resolved;
+  };
 }
 
 /** A malformed escape (`%zz`) is checked as typed rather than crashing the check. */
