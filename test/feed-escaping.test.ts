@@ -10,11 +10,15 @@ import { buildSite, makeFixtureSite, post, type BuiltSite } from "./helpers/site
 const HOSTILE = 'Q&A <b>"quotes"</b> & ]]> \u0001 🚀';
 /** What a reader can be shown: XML 1.0 cannot carry U+0001, so it alone is dropped. */
 const HOSTILE_READABLE = 'Q&A <b>"quotes"</b> & ]]>  🚀';
+/** Text that looks like entities: a feed must escape it again, not pass it off as markup. */
+const ENTITY_LIKE = " &amp; &lt;b&gt;";
+const HOSTILE_SUMMARY = HOSTILE + ENTITY_LIKE;
+const HOSTILE_SUMMARY_READABLE = HOSTILE_READABLE + ENTITY_LIKE;
 const HOSTILE_TAGS = ["Q&A", "a<b"];
 const HOSTILE_POST_URL = "https://blog.bittercoder.com/hostile/";
 
 /** Raw HTML an author may write in markdown: site-relative, page-relative and fragment links, a script and handlers. */
-const RAW_HTML_BODY = `Some text.[^note]
+const RAW_HTML_BODY = `Some text.[^note] Code samples: \`<script>\` and \`&amp;\`.
 
 <p class="raw">Raw HTML: <a href="/no-planned-downtime-chasm-part1/">root-relative</a>,
 <a href="../no-planned-downtime-chasm-part2/">page-relative</a>,
@@ -39,7 +43,7 @@ beforeAll(async () => {
   dir = await makeFixtureSite({
     realPosts: true,
     posts: {
-      "hostile.md": post({ title: HOSTILE, summary: HOSTILE, date: new Date("2018-02-01"), tags: HOSTILE_TAGS }, RAW_HTML_BODY),
+      "hostile.md": post({ title: HOSTILE, summary: HOSTILE_SUMMARY, date: new Date("2018-02-01"), tags: HOSTILE_TAGS }, RAW_HTML_BODY),
     },
   });
   site = await buildSite({ input: dir, env: { SITE_URL: undefined } });
@@ -56,18 +60,18 @@ describe("a hostile title, summary and tags", () => {
 
   it("leave /feed.json valid JSON carrying the readable text", async () => {
     const feed = JSON.parse(await site.read("/feed.json")) as { items: Array<{ title: string; summary: string; tags: string[] }> };
-    expect(feed.items[0]).toMatchObject({ title: HOSTILE_READABLE, summary: HOSTILE_READABLE, tags: HOSTILE_TAGS });
+    expect(feed.items[0]).toMatchObject({ title: HOSTILE_READABLE, summary: HOSTILE_SUMMARY_READABLE, tags: HOSTILE_TAGS });
     expect(parseJsonFeed(feed).items?.[0]?.title).toBe(HOSTILE_READABLE);
   });
 
   it("round-trip through feedsmith", async () => {
     const atom = parseAtomFeed(await site.read("/feed.xml")).entries?.[0];
     expect(atom?.title?.value).toBe(HOSTILE_READABLE);
-    expect(atom?.summary?.value).toBe(HOSTILE_READABLE);
+    expect(atom?.summary?.value).toBe(HOSTILE_SUMMARY_READABLE);
     expect(atom?.categories?.map((category) => category.term)).toEqual(HOSTILE_TAGS);
     const rss = parseRssFeed(await site.read("/rss.xml")).items?.[0];
     expect(rss?.title).toBe(HOSTILE_READABLE);
-    expect(rss?.description).toBe(HOSTILE_READABLE);
+    expect(rss?.description).toBe(HOSTILE_SUMMARY_READABLE);
     expect(rss?.categories?.map((category) => category.name)).toEqual(HOSTILE_TAGS);
   });
 
@@ -104,6 +108,13 @@ describe("an author's raw HTML in a feed item", () => {
         null,
       ]);
       expect(html).not.toMatch(/alert\(/);
+    }
+  });
+
+  it("keeps code samples as text: the markup they show is escaped, not made live", async () => {
+    for (const html of await hostileItemHtml()) {
+      expect(html).toContain("<code>&lt;script&gt;</code>");
+      expect(html).toContain("<code>&amp;amp;</code>");
     }
   });
 

@@ -1,5 +1,5 @@
 import type { UserConfig } from "@11ty/eleventy";
-import { create } from "xmlbuilder2";
+import { XmlElement, xmlDocument } from "../content/xml.ts";
 import type { Blog } from "./content-model.ts";
 import { isoDate } from "./dates.ts";
 import { PAGES } from "./pages.ts";
@@ -22,15 +22,15 @@ export function sitemapPaths(blog: Blog): string[] {
 }
 
 export function sitemap(blog: Blog, pageUrls: readonly string[]): string {
-  const urlset = create({ version: "1.0", encoding: "utf-8" }).ele("http://www.sitemaps.org/schemas/sitemap/0.9", "urlset");
+  const urlset = new XmlElement("urlset", { xmlns: "http://www.sitemaps.org/schemas/sitemap/0.9" });
   const postDates = new Map(blog.posts.map((post) => [post.sitePath, post.updated ?? post.date]));
   for (const sitePath of pageUrls) {
-    const entry = urlset.ele("url");
-    entry.ele("loc").txt(blog.absolute(sitePath));
+    const entry = urlset.element("url");
+    entry.element("loc").text(blog.absolute(sitePath));
     const lastmod = postDates.get(sitePath) ?? blog.lastUpdated;
-    if (lastmod) entry.ele("lastmod").txt(isoDate(lastmod));
+    if (lastmod) entry.element("lastmod").text(isoDate(lastmod));
   }
-  return urlset.end({ prettyPrint: true }) + "\n";
+  return xmlDocument(urlset);
 }
 
 export default function crawlersPlugin(eleventyConfig: UserConfig): void {

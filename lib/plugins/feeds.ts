@@ -1,14 +1,13 @@
 import type { UserConfig } from "@11ty/eleventy";
 import { Parser } from "htmlparser2";
-import { create } from "xmlbuilder2";
-import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import type { ContentModel, Post, Series } from "../content/model.ts";
 import { FEED } from "../content/post-source.ts";
+import { stripControlCharacters, XmlElement, xmlDocument } from "../content/xml.ts";
 import type { Blog } from "./content-model.ts";
 import { rfc3339, rfc822 } from "./dates.ts";
 
 /*
- * Feeds are built as documents by xmlbuilder2, never by string templates, so
+ * Feeds are built as XML trees (see xml.ts), never by string templates, so
  * every title and summary is escaped and characters XML 1.0 forbids are dropped.
  * Their timestamps come from the posts, never the clock: two builds of the same
  * content give the same bytes. Item HTML is made readable away from the site:
@@ -19,38 +18,26 @@ export const FEED_PATHS = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.jso
 const ATOM_NS = "http://www.w3.org/2005/Atom";
 const CONTENT_NS = "http://purl.org/rss/1.0/modules/content/";
 
-function xmlDocument(): XMLBuilder {
-  return create({ version: "1.0", encoding: "utf-8" });
+/** The posts of the site-wide feeds, newest first. */
+export function latestPosts(model: ContentModel): Post[] {
+  return model.posts.slice(0, model.site.feedPostCount);
 }
 
 /*
- * Characters XML 1.0 cannot carry: C0 controls other than tab, newline and
- * return, lone surrogates, U+FFFE and U+FFFF. Markup the serializer writes
- * (names, escapes, indentation) never contains them, so dropping them from the
- * finished document equals dropping them from every text and attribute value,
- * in one pass. (xmlbuilder2's own invalidCharReplacement rebuilds every text
- * one character at a time, which cost more than the rest of the feeds.)
+ * A post's item HTML is the same in every feed it appears in. A post in the
+ * site feeds appears in four (Atom, RSS, JSON Feed and its series feed), so its
+ * item HTML is made once per build. Any other post is in one feed at most:
+ * keeping its item HTML to the end of the build would only hold memory.
  */
-const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-/** Removes characters XML 1.0 cannot carry, for values that go into JSON too. */
-export function stripControlCharacters(text: string): string {
-  return text.replace(NOT_XML_CHARACTER, "");
-}
-
-function serialize(document: XMLBuilder): string {
-  return `${stripControlCharacters(document.end({ prettyPrint: true }))}\n`;
-}
-
-/** A post's item HTML is the same in every feed it appears in (site feeds and its series feed): make it once per build. */
-const itemHtmlCache = new WeakMap<Post, string>();
+const sharedItemHtml = new WeakMap<Post, string>();
+const siteFeedPosts = new WeakMap<ContentModel, ReadonlySet<Post>>();
 
 export function feedContent(post: Post, model: ContentModel): string {
-  let html = itemHtmlCache.get(post);
-  if (html === undefined) {
-    html = renderFeedContent(post, model);
-    itemHtmlCache.set(post, html);
-  }
+  let inSiteFeeds = siteFeedPosts.get(model);
+  if (inSiteFeeds === undefined) siteFeedPosts.set(model, (inSiteFeeds = new Set(latestPosts(model))));
+  if (!inSiteFeeds.has(post)) return renderFeedContent(post, model);
+  let html = sharedItemHtml.get(post);
+  if (html === undefined) sharedItemHtml.set(post, (html = renderFeedContent(post, model)));
   return html;
 }
 
@@ -184,52 +171,53 @@ function categories(post: Post): string[] {
 
 export function atomFeed(model: ContentModel, posts: readonly Post[], selfPath: string): string {
   const { site } = model;
-  const feed = xmlDocument().ele(ATOM_NS, "feed", { "xml:lang": site.language });
-  feed.ele("title").txt(site.title);
-  feed.ele("subtitle").txt(site.tagline);
-  feed.ele("link", { href: site.urls.absolute(selfPath), rel: "self", type: "application/atom+xml" });
-  feed.ele("link", { href: site.urls.home, rel: "alternate", type: "text/html" });
+  const feed = new XmlElement("feed", { xmlns: ATOM_NS, "xml:lang": site.language });
+  feed.element("title").text(site.title);
+  feed.element("subtitle").text(site.tagline);
+  feed.element("link", { href: site.urls.absolute(selfPath), rel: "self", type: "application/atom+xml" });
+  feed.element("link", { href: site.urls.home, rel: "alternate", type: "text/html" });
   // jekyll-feed's feed id was the feed's own URL; keeping it keeps the feed's identity.
-  feed.ele("id").txt(site.urls.absolute(selfPath));
-  feed.ele("updated").txt(rfc3339(newestDate(posts) ?? EMPTY_FEED_UPDATED));
-  feed.ele("author").ele("name").txt(site.author.name);
+  feed.element("id").text(site.urls.absolute(selfPath));
+  feed.element("updated").text(rfc3339(newestDate(posts) ?? EMPTY_FEED_UPDATED));
+  feed.element("author").element("name").text(site.author.name);
   for (const post of posts) {
-    const entry = feed.ele("entry");
-    entry.ele("title").txt(post.title);
-    entry.ele("link", { href: site.urls.absolute(post.sitePath), rel: "alternate", type: "text/html" });
-    entry.ele("id").txt(post.feedId);
-    entry.ele("published").txt(rfc3339(post.date));
-    entry.ele("updated").txt(rfc3339(post.updated ?? post.date));
-    entry.ele("author").ele("name").txt(site.author.name);
-    for (const term of categories(post)) entry.ele("category", { term });
-    entry.ele("summary").txt(post.description);
-    entry.ele("content", { type: "html", "xml:base": site.urls.absolute(post.sitePath) }).txt(feedContent(post, model));
+    const entry = feed.element("entry");
+    entry.element("title").text(post.title);
+    entry.element("link", { href: site.urls.absolute(post.sitePath), rel: "alternate", type: "text/html" });
+    entry.element("id").text(post.feedId);
+    entry.element("published").text(rfc3339(post.date));
+    entry.element("updated").text(rfc3339(post.updated ?? post.date));
+    entry.element("author").element("name").text(site.author.name);
+    for (const term of categories(post)) entry.element("category", { term });
+    entry.element("summary").text(post.description);
+    entry.element("content", { type: "html", "xml:base": site.urls.absolute(post.sitePath) }).text(feedContent(post, model));
   }
-  return serialize(feed);
+  return xmlDocument(feed);
 }
 
 export function rssFeed(model: ContentModel, posts: readonly Post[], selfPath: string, channel: { title: string; description: string; sitePath: string }): string {
   const { site } = model;
-  const rss = xmlDocument().ele("rss", { version: "2.0", "xmlns:atom": ATOM_NS, "xmlns:content": CONTENT_NS }).ele("channel");
-  rss.ele("title").txt(channel.title);
-  rss.ele("link").txt(site.urls.absolute(channel.sitePath));
-  rss.ele("description").txt(channel.description);
-  rss.ele("language").txt(site.language);
+  const root = new XmlElement("rss", { version: "2.0", "xmlns:atom": ATOM_NS, "xmlns:content": CONTENT_NS });
+  const rss = root.element("channel");
+  rss.element("title").text(channel.title);
+  rss.element("link").text(site.urls.absolute(channel.sitePath));
+  rss.element("description").text(channel.description);
+  rss.element("language").text(site.language);
   // lastBuildDate is optional in RSS: an empty feed leaves it out rather than invent a time.
   const newest = newestDate(posts);
-  if (newest) rss.ele("lastBuildDate").txt(rfc822(newest));
-  rss.ele(ATOM_NS, "atom:link", { href: site.urls.absolute(selfPath), rel: "self", type: "application/rss+xml" });
+  if (newest) rss.element("lastBuildDate").text(rfc822(newest));
+  rss.element("atom:link", { href: site.urls.absolute(selfPath), rel: "self", type: "application/rss+xml" });
   for (const post of posts) {
-    const item = rss.ele("item");
-    item.ele("title").txt(post.title);
-    item.ele("link").txt(site.urls.absolute(post.sitePath));
-    item.ele("guid", { isPermaLink: "false" }).txt(post.feedId);
-    item.ele("pubDate").txt(rfc822(post.date));
-    item.ele("description").txt(post.description);
-    for (const term of categories(post)) item.ele("category").txt(term);
-    item.ele(CONTENT_NS, "content:encoded").txt(feedContent(post, model));
+    const item = rss.element("item");
+    item.element("title").text(post.title);
+    item.element("link").text(site.urls.absolute(post.sitePath));
+    item.element("guid", { isPermaLink: "false" }).text(post.feedId);
+    item.element("pubDate").text(rfc822(post.date));
+    item.element("description").text(post.description);
+    for (const term of categories(post)) item.element("category").text(term);
+    item.element("content:encoded").text(feedContent(post, model));
   }
-  return serialize(rss);
+  return xmlDocument(root);
 }
 
 export function jsonFeed(model: ContentModel, posts: readonly Post[], selfPath: string): string {
@@ -263,11 +251,10 @@ function seriesFeed(model: ContentModel, series: Series): string {
 }
 
 export default function feedsPlugin(eleventyConfig: UserConfig): void {
-  const latest = (blog: Blog) => blog.posts.slice(0, blog.site.feedPostCount);
   const feeds: Record<string, { permalink: string; render: (blog: Blog) => string }> = {
-    atom: { permalink: FEED_PATHS.atom, render: (blog) => atomFeed(blog.model, latest(blog), FEED_PATHS.atom) },
-    rss: { permalink: FEED_PATHS.rss, render: (blog) => rssFeed(blog.model, latest(blog), FEED_PATHS.rss, { title: blog.site.title, description: blog.site.description, sitePath: "/" }) },
-    json: { permalink: FEED_PATHS.json, render: (blog) => jsonFeed(blog.model, latest(blog), FEED_PATHS.json) },
+    atom: { permalink: FEED_PATHS.atom, render: (blog) => atomFeed(blog.model, latestPosts(blog.model), FEED_PATHS.atom) },
+    rss: { permalink: FEED_PATHS.rss, render: (blog) => rssFeed(blog.model, latestPosts(blog.model), FEED_PATHS.rss, { title: blog.site.title, description: blog.site.description, sitePath: "/" }) },
+    json: { permalink: FEED_PATHS.json, render: (blog) => jsonFeed(blog.model, latestPosts(blog.model), FEED_PATHS.json) },
   };
   for (const [name, feed] of Object.entries(feeds)) {
     eleventyConfig.addTemplate(`feeds/${name}.11ty.js`, { render: (data: { blog: Blog }) => feed.render(data.blog) }, {
