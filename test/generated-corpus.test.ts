@@ -125,7 +125,7 @@ describe("a generated corpus of 30 posts", () => {
 
   it("renders a post again, identically, after a one-off build has taken its HTML", async () => {
     const kept = await loadContent({ inputDir: corpusDir, includeDrafts: true });
-    const released = await loadContent({ inputDir: corpusDir, includeDrafts: true, releaseRendersAfterUse: true });
+    const released = await loadContent({ inputDir: corpusDir, includeDrafts: true, oneOffBuild: true });
     for (const [index, post] of released.posts.entries()) {
       const first = post.render(FEED);
       expect(post.render(FEED), post.file).toBe(first);

@@ -109,18 +109,28 @@ export interface LoadOptions {
   inputDir: string;
   includeDrafts: boolean;
   /**
-   * A one-off build renders each post for each target once: hand each rendered
-   * HTML over and forget it, rather than hold every post's HTML to the end of
-   * the build (a second request renders again). The dev server keeps them for
-   * its next rebuild.
+   * A one-off build renders each post for each target once: it hands each
+   * rendered HTML over and forgets it, rather than hold every post's HTML to the
+   * end of the build (a second request renders again), and keeps no parse for a
+   * next build. The dev server keeps both for its next rebuild.
    */
-  releaseRendersAfterUse?: boolean;
+  oneOffBuild?: boolean;
   /** Where this build is deployed; defaults to `SITE_URL`, then the site's own url. */
   deploymentUrl?: string;
 }
 
 /** Parsed posts survive between dev-server rebuilds; only edited files are parsed again. */
 const parseCache = new Map<string, { key: string; parsed: ParsedPost }>();
+
+function parseOnce(file: string, body: string, urls: SiteUrls, sitePath: string, part: number | undefined, targets: readonly RenderTarget[]): ParsedPost {
+  const key = `${urls.origin}${urls.pathPrefix}|${sitePath}|${part}|${body}`;
+  let cached = parseCache.get(file);
+  if (cached?.key !== key) {
+    cached = { key, parsed: new ParsedPost(markdown(), body, urls, sitePath, targets) };
+    parseCache.set(file, cached);
+  }
+  return cached.parsed;
+}
 let sharedMarkdown: MarkdownIt | undefined;
 
 export function markdown(): MarkdownIt {
@@ -151,7 +161,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const all: Array<Post & { published: boolean }> = [];
   const sources = readAheadInOrder(files.map((file) => path.join(inputDir, file)));
   for (const [index, file] of files.entries()) {
-    const loaded = loadPost(await sources[index]!, file, urls, log, options.releaseRendersAfterUse ?? false);
+    const loaded = loadPost(await sources[index]!, file, urls, log, options.oneOffBuild ?? false);
     if (!loaded) continue;
     const post = Object.assign(loaded.post, { published: !loaded.post.draft || options.includeDrafts });
     all.push(post);
@@ -252,7 +262,7 @@ function readAheadInOrder(files: readonly string[], concurrency = 32): Array<Pro
   return reads;
 }
 
-function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, releaseRendersAfterUse: boolean): { post: Post; seriesSlug?: string } | undefined {
+function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, oneOffBuild: boolean): { post: Post; seriesSlug?: string } | undefined {
   let document;
   try {
     document = splitFrontMatter(source);
@@ -289,13 +299,7 @@ function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, r
   const slug = path.basename(file, ".md");
   const sitePath = frontMatter.permalink ?? `/${slug}/`;
   const targets = frontMatter.part === undefined ? [PAGE, FEED] : [PAGE, FEED, partTarget(frontMatter.part)];
-  const cacheKey = `${urls.origin}${urls.pathPrefix}|${sitePath}|${frontMatter.part}|${document.body}`;
-  let parsed = parseCache.get(file);
-  if (parsed?.key !== cacheKey) {
-    parsed = { key: cacheKey, parsed: new ParsedPost(markdown(), document.body, urls, sitePath, targets) };
-    parseCache.set(file, parsed);
-  }
-  const body = parsed.parsed;
+  const body = oneOffBuild ? new ParsedPost(markdown(), document.body, urls, sitePath, targets) : parseOnce(file, document.body, urls, sitePath, frontMatter.part, targets);
   for (const problem of body.footnoteProblems) {
     log.error({ file, line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
   }
@@ -314,7 +318,7 @@ function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, r
     readingMinutes: body.readingMinutes,
     footnotes: body.footnotes,
     hasRawHtml: body.hasRawHtml,
-    render: releaseRendersAfterUse ? (target) => body.take(target) : (target) => body.render(target),
+    render: oneOffBuild ? (target) => body.take(target) : (target) => body.render(target),
   };
   return { post, seriesSlug };
 }

@@ -60,7 +60,7 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
   eleventyConfig.on("eleventy.before", async ({ directories, runMode }) => {
     const envDrafts = process.env.BLOG_DRAFTS;
     const includeDrafts = options.includeDrafts ?? (envDrafts !== undefined ? envDrafts === "1" : runMode !== "build");
-    blog.load(await loadContent({ inputDir: directories.input, includeDrafts, releaseRendersAfterUse: runMode === "build" }));
+    blog.load(await loadContent({ inputDir: directories.input, includeDrafts, oneOffBuild: runMode === "build" }));
   });
 
   // Post files are the model's input, not Eleventy templates (markdown is not
