@@ -42,10 +42,6 @@ export default function registerSite(eleventyConfig) {
   // Records kept once a production build has passed.
   eleventyConfig.addPlugin(feedLedgerPlugin, { blog });
 
-  // Pages are written in the background while the next ones render, instead of
-  // the render loop waiting on each of thousands of small writes.
-  eleventyConfig.configureTemplateHandling({ writeMode: "async" });
-
   eleventyConfig.setServerOptions({ port: 8080, showAllHosts: false });
   // Eleventy waits until a saved file has not changed for 150 ms before it
   // rebuilds; editors save in one write, so 30 ms keeps a save-to-page loop fast.

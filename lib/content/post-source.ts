@@ -98,7 +98,7 @@ function countWords(tokens: readonly Token[]): number {
   let words = 0;
   for (const token of tokens) {
     if (isInsideNotes(token, depth) || token.type !== "inline") continue;
-    words += inlineText(token.children ?? []).split(/\s+/).filter(Boolean).length;
+    words += inlineText(token.children ?? []).match(/\S+/g)?.length ?? 0;
   }
   return words;
 }
