@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { scanPage } from "../lib/plugins/link-check.ts";
+import type { BuildResult } from "@11ty/eleventy";
+import { SiteUrls } from "../lib/content/site-urls.ts";
+import type { Blog } from "../lib/plugins/content-model.ts";
+import { checkLinks, scanPage } from "../lib/plugins/link-check.ts";
 
 describe("the link check's page scanner", () => {
   it("reads ids and link targets in every quoting style, decoding entities", () => {
@@ -27,5 +30,28 @@ describe("the link check's page scanner", () => {
 
   it("still sees a script's own src", () => {
     expect(scanPage(`<script src="/assets/app.js" defer></script>`).links).toEqual([{ attribute: "script src", value: "/assets/app.js" }]);
+  });
+});
+
+describe("checkLinks", () => {
+  const urls = new SiteUrls("https://example.com/", "https://example.com/");
+  const blog = { site: { urls }, postFileAt: () => undefined } as unknown as Blog;
+  const page = (url: string, content: string): BuildResult => ({ url, content, inputPath: `./pages${url}index.njk`, outputPath: `_site${url}index.html` });
+
+  it("checks a fragment on a page read before the link and on one read after it", () => {
+    const results = [
+      page("/a/", '<h2 id="here">A</h2><a href="/b/#there">ok</a><a href="/b/#gone">later page</a>'),
+      page("/b/", '<h2 id="there">B</h2><a href="/a/#here">ok</a><a href="/a/#lost">earlier page</a>'),
+    ];
+    const found = checkLinks(results, blog).map((issue) => issue.found);
+    expect(found.sort()).toEqual(['"/a/#lost"', '"/b/#gone"']);
+  });
+
+  it("checks no fragment on a file that is not HTML, but still that the file exists", () => {
+    const results = [
+      page("/a/", '<a href="/feed.xml#anything">feed</a><a href="/missing.xml">missing</a>'),
+      { url: "/feed.xml", content: "<feed/>", inputPath: "./feeds/atom.11ty.js", outputPath: "_site/feed.xml" },
+    ];
+    expect(checkLinks(results, blog).map((issue) => issue.found)).toEqual(['"/missing.xml"']);
   });
 });

@@ -17,11 +17,11 @@ const LINK_ATTRIBUTES: Record<string, string[]> = { a: ["href"], link: ["href"],
  * A start-tag scanner rather than a full HTML parser: the check needs only ids
  * and link attributes, and at thousands of pages a tokenizer that builds every
  * text node costs more than the rest of the check. It understands the three
- * attribute quoting styles, and skips comments and the raw text of script,
- * style and textarea, where a `<a` is not a tag.
+ * attribute quoting styles, and steps over comments and the raw text of
+ * script, style and textarea, where a `<a` is not a tag (their own start tag
+ * is still read: a script's src is a link).
  */
-const SKIPPED = /<!--[\s\S]*?-->|<(script|style|textarea)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-const START_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g;
+const COMMENT_OR_TAG = /<!--[\s\S]*?-->|<(script|style|textarea)\b([^>]*)>[\s\S]*?<\/\1\s*>|<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/gi;
 const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
 /** True for any attribute text with an id attribute (and for some without, which the full read then skips). */
 const MAY_HAVE_ID = /\bid\b/i;
@@ -37,10 +37,11 @@ function decodeEntities(value: string): string {
 
 export function scanPage(html: string): PageLinks {
   const page: PageLinks = { ids: new Set(), duplicateIds: new Set(), links: [] };
-  const markup = html.replace(SKIPPED, (match, rawTextTag: string | undefined) => (rawTextTag ? match.slice(0, match.indexOf(">") + 1) : ""));
-  for (const [, tagName = "", attributeText = ""] of markup.matchAll(START_TAG)) {
-    if (attributeText === "") continue;
-    const name = tagName.toLowerCase();
+  for (const [, rawTextTag, rawTextAttributes, tagName, tagAttributes] of html.matchAll(COMMENT_OR_TAG)) {
+    const attributeText = rawTextAttributes ?? tagAttributes;
+    const name = (rawTextTag ?? tagName)?.toLowerCase();
+    // A comment, or a tag without attributes.
+    if (!attributeText || !name) continue;
     const wanted = LINK_ATTRIBUTES[name];
     // Most tags carry neither a link nor an id: skip reading their attributes.
     if (!wanted && !MAY_HAVE_ID.test(attributeText)) continue;
@@ -62,20 +63,25 @@ export function scanPage(html: string): PageLinks {
 /**
  * Every internal link and #fragment in the built site must land somewhere.
  * Runs after each build over the rendered output (no re-reading from disk).
+ * Every published URL is known before the first page is read, so each page's
+ * links are checked as soon as it is scanned and then let go; only a fragment
+ * on a page not yet read waits, for that page's ids.
  */
 export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = ".", scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html)): ContentIssue[] {
   const { urls } = blog.site;
-  const pages = new Map<string, { result: BuildResult; links?: PageLinks }>();
+  const published = new Map<string, { result: BuildResult; html: boolean }>();
   for (const result of results) {
-    if (typeof result.url !== "string") continue;
-    const html = /\.html?$/.test(String(result.outputPath));
-    pages.set(result.url, { result, links: html ? scan(result.url, result.content) : undefined });
+    if (typeof result.url === "string") published.set(result.url, { result, html: /\.html?$/.test(String(result.outputPath)) });
   }
+  const idsOf = new Map<string, ReadonlySet<string>>();
+  const waiting: Array<{ issue: ContentIssue; targetUrl: string; fragment: string }> = [];
   const issues: ContentIssue[] = [];
   const resolve = linkResolver(urls);
 
-  for (const [url, { result, links }] of pages) {
-    if (!links) continue;
+  for (const [url, { result, html }] of published) {
+    if (!html) continue;
+    const links = scan(url, result.content);
+    idsOf.set(url, links.ids);
     // Named as the author knows it: posts/x.md, not the template that laid it out.
     const file = blog.postFileAt(url) ?? path.relative(inputDir, result.inputPath).split(path.sep).join("/");
     const pageUrl = urls.absolute(url);
@@ -92,15 +98,20 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
         continue;
       }
       const { sitePath, fragment } = target;
-      const linked = pages.get(sitePath) ?? pages.get(sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`);
-      if (!linked) {
+      const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => published.has(candidate));
+      if (targetUrl === undefined) {
         issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})` });
         continue;
       }
-      if (fragment !== "" && linked.links && !linked.links.ids.has(fragment)) {
-        issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})` });
-      }
+      if (fragment === "" || !published.get(targetUrl)!.html) continue;
+      const missing = { file, field: attribute, found: JSON.stringify(value), expected: `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})` };
+      const ids = idsOf.get(targetUrl);
+      if (ids === undefined) waiting.push({ issue: missing, targetUrl, fragment });
+      else if (!ids.has(fragment)) issues.push(missing);
     }
+  }
+  for (const { issue, targetUrl, fragment } of waiting) {
+    if (!idsOf.get(targetUrl)!.has(fragment)) issues.push(issue);
   }
   return issues;
 }
