@@ -53,5 +53,13 @@ export const config = {
   // model, never as a template, so `{{` in a post is text, not a template tag.
   templateFormats: ["njk", "11ty.js"],
   htmlTemplateEngine: "njk",
+  dir: {
+    // Eleventy reads no data files: its data folder is one that does not exist.
+    // _data/ is the content model's input, validated once per build and read by
+    // templates through `blog`. Loaded by Eleventy too, the series file and the
+    // feed-id ledger, which grow with the blog, sat in every page's data and
+    // Eleventy checked them again for each page: a cost of posts x posts.
+    data: "_eleventy-data",
+  },
   pathPrefix: pathPrefixFromEnvironment(),
 };

@@ -51,11 +51,10 @@ export class Blog {
 export default function contentModelPlugin(eleventyConfig: UserConfig, options: ContentModelOptions): void {
   const { blog } = options;
   eleventyConfig.addGlobalData("blog", () => blog);
-  // Eleventy deep-copies plain-object data files into every page's data, and
-  // _data/series.json grows with the blog: that copy made each build
-  // O(posts x series). Frozen data is shared instead of copied. Templates read
-  // series and site settings from `blog`; nothing may change them.
-  eleventyConfig.addDataExtension("json", { parser: (contents) => deepFreeze(JSON.parse(contents)) });
+  // The files in _data/ are the model's input, read and validated by it once
+  // per build; templates read them through `blog`, and Eleventy reads no data
+  // files (see `dir.data` in .eleventy.js). Watched, they rebuild the dev server.
+  eleventyConfig.addWatchTarget("./_data/");
 
   eleventyConfig.on("eleventy.before", async ({ directories, runMode }) => {
     const envDrafts = process.env.BLOG_DRAFTS;
@@ -73,12 +72,4 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
   eleventyConfig.addFilter("absoluteUrl", (sitePath: string) => blog.absolute(sitePath));
   eleventyConfig.addFilter("tagSlug", tagSlug);
   eleventyConfig.addFilter("renderPart", (post: Post) => post.render(partTarget(post.series?.part ?? 0)));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -37,7 +37,6 @@ declare module "@11ty/eleventy" {
     addShortcode(name: string, shortcode: (this: FilterContext, ...args: never[]) => unknown): void;
     addGlobalData(name: string, data: unknown): void;
     addTemplate(virtualInputPath: string, content: unknown, data?: Record<string, unknown>): void;
-    addDataExtension(extensions: string, options: { parser: (contents: string, filePath: string) => unknown }): void;
     addTemplateFormats(formats: string | string[]): void;
     setTemplateFormats(formats: string[]): void;
     addWatchTarget(target: string, options?: { resetConfig?: boolean }): void;
