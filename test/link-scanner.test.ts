@@ -28,6 +28,15 @@ describe("the link check's page scanner", () => {
     expect(page.ids.size).toBe(0);
   });
 
+  it("reads past text that only looks like a tag: a lone <, a closing tag, a tag with a broken attribute", () => {
+    const page = scanPage(`<p>1 < 2 and <3</p><b ="x">not a tag</b><TEXTAREA><a href="/typed/"></TEXTAREA ><a href="/after/">a</a>`);
+    expect(page.links.map((link) => link.value)).toEqual(["/after/"]);
+  });
+
+  it("treats an unterminated comment as running to the end of the page", () => {
+    expect(scanPage(`<a href="/before/">b</a><!-- <a href="/inside/">`).links.map((link) => link.value)).toEqual(["/before/"]);
+  });
+
   it("still sees a script's own src", () => {
     expect(scanPage(`<script src="/assets/app.js" defer></script>`).links).toEqual([{ attribute: "script src", value: "/assets/app.js" }]);
   });

@@ -86,6 +86,12 @@ describe("tagged footnotes", () => {
     expect(parsed.render(PAGE)).toContain("<code>text[^tag]</code>");
   });
 
+  it("count words split by any white space, as \\s would", () => {
+    const spaces = ["\t", "\n", "\u00a0", "\u2003", "\u3000", "\u202f", "\ufeff"];
+    const parsed = parse(`${spaces.map((space, index) => `w${index}${space}`).join("")}last — *emphasised* \`code span\`\n`);
+    expect(parsed.words).toBe(spaces.length + 5);
+  });
+
   it("do not count towards the reading time or the excerpt", () => {
     const parsed = parse("One two three.[^n]\n\n[^n]: Four five six seven eight nine ten.\n");
     expect(parsed.words).toBe(3);
