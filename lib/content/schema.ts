@@ -13,8 +13,9 @@ const postDate = z.union([z.date(), z.string()], { error: "expected a date like 
     if (!Number.isNaN(value.getTime())) return value;
   } else {
     // ISO dates, and YAML's "2018-01-10 10:00:00" form.
-    const parsed = [DateTime.fromISO(value, { zone: "utc" }), DateTime.fromSQL(value, { zone: "utc" })].find((date) => date.isValid);
-    if (parsed) return parsed.toJSDate();
+    const iso = DateTime.fromISO(value, { zone: "utc" });
+    const parsed = iso.isValid ? iso : DateTime.fromSQL(value, { zone: "utc" });
+    if (parsed.isValid) return parsed.toJSDate();
   }
   context.addIssue({ code: "custom", message: "expected a date like 2018-01-10 (YYYY-MM-DD)" });
   return z.NEVER;
