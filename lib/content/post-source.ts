@@ -28,7 +28,6 @@ export class ParsedPost {
   readonly words: number;
   readonly excerpt: string;
   readonly hasRawHtml: boolean;
-  private readonly env: MarkdownEnv;
   private readonly renders = new Map<string, string>();
 
   constructor(
@@ -38,14 +37,15 @@ export class ParsedPost {
     private readonly sitePath: string,
     targets: readonly RenderTarget[],
   ) {
-    this.env = this.freshEnv();
-    const tokens = md.parse(body, this.env);
-    this.footnoteProblems = this.env.footnoteProblems;
-    this.footnotes = summariseFootnotes(md, this.env);
+    // The parse's env holds the footnotes' tokens: kept in a field, it would keep them all.
+    const env = this.freshEnv();
+    const tokens = md.parse(body, env);
+    this.footnoteProblems = env.footnoteProblems;
+    this.footnotes = summariseFootnotes(md, env);
     this.words = countWords(tokens);
     this.excerpt = excerptOf(tokens);
     this.hasRawHtml = tokens.some((token) => token.type === "html_block" || token.children?.some((child) => child.type === "html_inline"));
-    for (const target of targets) this.renders.set(targetKey(target), this.renderTokens(tokens, target));
+    for (const target of targets) this.renders.set(targetKey(target), this.renderTokens(tokens, env, target));
   }
 
   get readingMinutes(): number {
@@ -74,7 +74,7 @@ export class ParsedPost {
   /** A target not rendered up front (or already taken): parse again rather than keep tokens for it. */
   private renderAgain(target: RenderTarget): string {
     const env = this.freshEnv();
-    return this.md.renderer.render(this.md.parse(this.body, env), this.md.options, { ...env, ...target });
+    return this.renderTokens(this.md.parse(this.body, env), env, target);
   }
 
   /** Parsing writes footnote state into its env, so every parse needs a new one. */
@@ -82,8 +82,8 @@ export class ParsedPost {
     return { ...PAGE, urls: this.urls, sitePath: this.sitePath, footnoteProblems: [] };
   }
 
-  private renderTokens(tokens: Token[], target: RenderTarget): string {
-    return this.md.renderer.render(tokens, this.md.options, { ...this.env, ...target });
+  private renderTokens(tokens: Token[], env: MarkdownEnv, target: RenderTarget): string {
+    return this.md.renderer.render(tokens, this.md.options, { ...env, ...target });
   }
 }
 
