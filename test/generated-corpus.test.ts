@@ -1,8 +1,8 @@
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateCorpus, PARTS_PER_SERIES, writeCorpusSite, type GeneratedPost } from "../lib/bench/corpus.ts";
+import { BODY_MARKER, generateCorpus, PARTS_PER_SERIES, writeCorpusSite, type GeneratedPost } from "../lib/bench/corpus.ts";
 import { loadContent } from "../lib/content/model.ts";
 import { FEED } from "../lib/content/post-source.ts";
 import { feedReadyHtml } from "../lib/plugins/feeds.ts";
@@ -131,5 +131,20 @@ describe("a generated corpus of 30 posts", () => {
       expect(post.render(FEED), post.file).toBe(first);
       expect(first, post.file).toBe(kept.posts[index]!.render(FEED));
     }
+  });
+
+  it("refuses to render a post again from a file that changed after a one-off build read it", async () => {
+    const released = await loadContent({ inputDir: corpusDir, includeDrafts: true, oneOffBuild: true });
+    const post = released.posts[0]!;
+    const file = path.join(corpusDir, post.file);
+    const original = await readFile(file, "utf8");
+    const first = post.render(FEED);
+    try {
+      await writeFile(file, original.replace(BODY_MARKER, "Words edited during the build."));
+      expect(() => post.render(FEED)).toThrow(`${post.file} changed while the site was being built`);
+    } finally {
+      await writeFile(file, original);
+    }
+    expect(post.render(FEED)).toBe(first);
   });
 });

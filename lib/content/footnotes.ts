@@ -1,5 +1,5 @@
 import type { MarkdownIt, StateCore, Token } from "markdown-it";
-import { envRule, type MarkdownEnv } from "./markdown.ts";
+import { detached, envRule, type MarkdownEnv } from "./markdown.ts";
 
 /** A footnote mistake, with its line in the markdown body (1-based). */
 export interface FootnoteProblem {
@@ -163,7 +163,7 @@ export function summariseFootnotes(md: MarkdownIt, env: MarkdownEnv): FootnoteSu
   return list.flatMap((entry, index) => {
     if (entry.label === undefined) return [];
     const inlines = state[DEFINITIONS]?.get(entry.label) ?? [];
-    const html = inlines.map((inline) => md.renderer.renderInline(inline.children ?? [], md.options, env)).join(" ");
+    const html = detached(inlines.map((inline) => md.renderer.renderInline(inline.children ?? [], md.options, env)).join(" "));
     return [{ tag: entry.label, number: index + 1, references: entry.count, html }];
   });
 }

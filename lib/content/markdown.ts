@@ -73,6 +73,15 @@ function assignHeadingIds(state: StateCore): void {
   }
 }
 
+/**
+ * A copy of text that shares no memory with the markdown it was cut from. Text
+ * and HTML made from tokens are slices of the post's markdown, and a slice
+ * keeps the whole of it alive for as long as the model holds the slice.
+ */
+export function detached(text: string): string {
+  return Buffer.from(text, "utf8").toString("utf8");
+}
+
 /** The plain text of inline tokens (text and code spans), for ids and excerpts. */
 export function inlineText(children: readonly Token[]): string {
   let text = "";

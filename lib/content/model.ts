@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -164,7 +165,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
     // Read synchronously: posts are small and usually in the page cache, where
     // fs/promises spent ten times the CPU of a plain read on each file's open,
     // stat, read and close (and no less wall time reading a cold disk).
-    const loaded = loadPost(readFileSync(path.join(inputDir, file), "utf8"), file, urls, log, options.oneOffBuild ?? false);
+    const loaded = loadPost(() => readFileSync(path.join(inputDir, file), "utf8"), file, urls, log, options.oneOffBuild ?? false);
     if (!loaded) continue;
     const post = Object.assign(loaded.post, { published: !loaded.post.draft || options.includeDrafts });
     all.push(post);
@@ -249,7 +250,8 @@ async function listPostFiles(inputDir: string, log: IssueLog): Promise<string[]>
   return found;
 }
 
-function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, oneOffBuild: boolean): { post: Post; seriesSlug?: string } | undefined {
+function loadPost(readSource: () => string, file: string, urls: SiteUrls, log: IssueLog, oneOffBuild: boolean): { post: Post; seriesSlug?: string } | undefined {
+  const source = readSource();
   let document;
   try {
     document = splitFrontMatter(source);
@@ -286,7 +288,9 @@ function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, o
   const slug = path.basename(file, ".md");
   const sitePath = frontMatter.permalink ?? `/${slug}/`;
   const targets = frontMatter.part === undefined ? [PAGE, FEED] : [PAGE, FEED, partTarget(frontMatter.part)];
-  const body = oneOffBuild ? new ParsedPost(markdown(), document.body, urls, sitePath, targets) : parseOnce(file, document.body, urls, sitePath, frontMatter.part, targets);
+  const body = oneOffBuild
+    ? new ParsedPost(markdown(), document.body, urls, sitePath, targets, bodyRereader(file, readSource, document.body))
+    : parseOnce(file, document.body, urls, sitePath, frontMatter.part, targets);
   for (const problem of body.footnoteProblems) {
     log.error({ file, line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
   }
@@ -308,6 +312,21 @@ function loadPost(source: string, file: string, urls: SiteUrls, log: IssueLog, o
     render: oneOffBuild ? (target) => body.take(target) : (target) => body.render(target),
   };
   return { post, seriesSlug };
+}
+
+/**
+ * A one-off build lets each post's markdown go once it is rendered. Should a
+ * template ask for a rendering again, the file is read again, and refused if
+ * it has changed since: one build never mixes two versions of a post.
+ */
+function bodyRereader(file: string, readSource: () => string, body: string): () => string {
+  const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+  const original = digest(body);
+  return () => {
+    const again = splitFrontMatter(readSource()).body;
+    if (digest(again) !== original) throw new Error(`${file} changed while the site was being built; build again to publish the new text`);
+    return again;
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { MarkdownIt, Token } from "markdown-it";
 import { summariseFootnotes, type FootnoteProblem, type FootnoteSummary } from "./footnotes.ts";
-import { inlineText, type MarkdownEnv, type RenderTarget } from "./markdown.ts";
+import { detached, inlineText, type MarkdownEnv, type RenderTarget } from "./markdown.ts";
 import type { SiteUrls } from "./site-urls.ts";
 
 const WORDS_PER_MINUTE = 230;
@@ -29,21 +29,30 @@ export class ParsedPost {
   readonly excerpt: string;
   readonly hasRawHtml: boolean;
   private readonly renders = new Map<string, string>();
+  /** The markdown, kept for a later rendering unless it can be read again. */
+  private readonly body: string | undefined;
 
+  /**
+   * With `readBodyAgain`, the markdown is not kept: a one-off build renders
+   * each post once per target, and a rendering asked for a second time reads it
+   * again. A few thousand posts' markdown is tens of megabytes held to the end.
+   */
   constructor(
     private readonly md: MarkdownIt,
-    private readonly body: string,
+    body: string,
     private readonly urls: SiteUrls,
     private readonly sitePath: string,
     targets: readonly RenderTarget[],
+    private readonly readBodyAgain?: () => string,
   ) {
+    this.body = readBodyAgain ? undefined : body;
     // The parse's env holds the footnotes' tokens: kept in a field, it would keep them all.
     const env = this.freshEnv();
     const tokens = md.parse(body, env);
     this.footnoteProblems = env.footnoteProblems;
     this.footnotes = summariseFootnotes(md, env);
     this.words = countWords(tokens);
-    this.excerpt = excerptOf(tokens);
+    this.excerpt = detached(excerptOf(tokens));
     this.hasRawHtml = tokens.some((token) => token.type === "html_block" || token.children?.some((child) => child.type === "html_inline"));
     for (const target of targets) this.renders.set(targetKey(target), this.renderTokens(tokens, env, target));
   }
@@ -74,7 +83,7 @@ export class ParsedPost {
   /** A target not rendered up front (or already taken): parse again rather than keep tokens for it. */
   private renderAgain(target: RenderTarget): string {
     const env = this.freshEnv();
-    return this.renderTokens(this.md.parse(this.body, env), env, target);
+    return this.renderTokens(this.md.parse(this.body ?? this.readBodyAgain!(), env), env, target);
   }
 
   /** Parsing writes footnote state into its env, so every parse needs a new one. */
