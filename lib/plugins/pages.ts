@@ -9,15 +9,22 @@ interface PageDefinition {
   /** The page's markup in _includes/, which extends the base layout. */
   template: string;
   permalink: string | ((data: PageData) => string);
-  title?: string | ((data: PageData) => string);
-  description?: string | ((data: PageData) => string);
+  title?: string | PerPage;
+  description?: string | PerPage;
   pagination?: { data: string; size: number; alias: string };
 }
 
+/** A text that differs from page to page: a Nunjucks expression over the page's item. */
+interface PerPage {
+  expression: string;
+}
+
+const perPage = (expression: string): PerPage => ({ expression });
+
 type PageData = Record<string, unknown> & {
   post?: Post;
-  currentSeries?: { sitePath: string; allPath: string; title: string };
-  currentTag?: { sitePath: string; name: string };
+  currentSeries?: { sitePath: string; allPath: string };
+  currentTag?: { sitePath: string };
 };
 
 export const PAGES: Record<string, PageDefinition> = {
@@ -32,8 +39,8 @@ export const PAGES: Record<string, PageDefinition> = {
     template: "layouts/post.njk",
     pagination: { data: "blog.posts", size: 1, alias: "post" },
     permalink: (data) => data.post!.sitePath,
-    title: (data) => data.post!.title,
-    description: (data) => data.post!.description,
+    title: perPage("post.title"),
+    description: perPage("post.description"),
   },
   home: { template: "pages/home.njk", permalink: "/", title: "Home" },
   archive: { template: "pages/archive.njk", permalink: "/archive/", title: "Archive", description: "Every post, newest first." },
@@ -44,20 +51,20 @@ export const PAGES: Record<string, PageDefinition> = {
     template: "pages/series.njk",
     pagination: { data: "blog.series", size: 1, alias: "currentSeries" },
     permalink: (data) => data.currentSeries!.sitePath,
-    title: (data) => data.currentSeries!.title,
+    title: perPage("currentSeries.title"),
   },
   "series-all": {
     template: "pages/series-all.njk",
     pagination: { data: "blog.series", size: 1, alias: "currentSeries" },
     permalink: (data) => data.currentSeries!.allPath,
-    title: (data) => `${data.currentSeries!.title}: the whole series`,
+    title: perPage('currentSeries.title ~ ": the whole series"'),
   },
   "tag-index": { template: "pages/tag-index.njk", permalink: "/tags/", title: "Tags", description: "Posts by topic." },
   tag: {
     template: "pages/tag.njk",
     pagination: { data: "blog.tags", size: 1, alias: "currentTag" },
     permalink: (data) => data.currentTag!.sitePath,
-    title: (data) => `Posts tagged “${data.currentTag!.name}”`,
+    title: perPage('"Posts tagged “" ~ currentTag.name ~ "”"'),
   },
   notes: { template: "pages/notes.njk", permalink: "/notes/", title: "Notes", description: "Every footnote on the site, grouped by its tag, with the places that cite it." },
   feeds: { template: "pages/feeds.njk", permalink: "/feeds/", title: "Feeds", description: "Follow the blog in a feed reader: the addresses to copy." },
@@ -68,14 +75,15 @@ export default function pagesPlugin(eleventyConfig: UserConfig): void {
   // not a chain of Eleventy layouts: every layout in a chain copies the page's
   // data again, which at thousands of pages was a large share of the build.
   for (const [name, { template, title, description, ...definition }] of Object.entries(PAGES)) {
-    // Texts that depend on the page (a post's title) are computed per page; the rest are fixed.
     const data: Record<string, unknown> = { ...definition, eleventyExcludeFromCollections: true };
-    const computed: Record<string, unknown> = {};
+    // Fixed texts are page data. Texts that differ per page (a post's title) are
+    // set by the page's own template, before the layouts it extends read them:
+    // as Eleventy computed data they cost a dependency graph per page.
+    let sets = "";
     for (const [key, value] of Object.entries({ title, description })) {
-      if (typeof value === "function") computed[key] = value;
-      else if (value !== undefined) data[key] = value;
+      if (typeof value === "string") data[key] = value;
+      else if (value) sets += `{%- set ${key} = ${value.expression} -%}`;
     }
-    if (Object.keys(computed).length > 0) data.eleventyComputed = computed;
-    eleventyConfig.addTemplate(`pages/${name}.njk`, `{% extends "${template}" %}`, data);
+    eleventyConfig.addTemplate(`pages/${name}.njk`, `${sets}{% extends "${template}" %}`, data);
   }
 }
