@@ -133,6 +133,7 @@ function parseOnce(file: string, body: string, urls: SiteUrls, sitePath: string,
   }
   return cached.parsed;
 }
+
 let sharedMarkdown: MarkdownIt | undefined;
 
 export function markdown(): MarkdownIt {
