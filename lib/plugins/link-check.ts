@@ -107,7 +107,7 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
     if (typeof result.url === "string") published.set(result.url, { result, html: /\.html?$/.test(String(result.outputPath)) });
   }
   const idsOf = new Map<string, ReadonlySet<string>>();
-  const waiting: Array<{ issue: ContentIssue; targetUrl: string; fragment: string }> = [];
+  const waiting: Array<{ targetUrl: string; fragment: string; missing: () => ContentIssue }> = [];
   const issues: ContentIssue[] = [];
   const resolve = linkResolver(urls);
 
@@ -118,33 +118,34 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
     // Named as the author knows it: posts/x.md, not the template that laid it out.
     const file = blog.postFileAt(url) ?? path.relative(inputDir, result.inputPath).split(path.sep).join("/");
     const pageUrl = urls.absolute(url);
+    const problem = (attribute: string, value: string, expected: string): ContentIssue => ({ file, field: attribute, found: JSON.stringify(value), expected });
     for (const id of links.duplicateIds) issues.push({ file, field: `id="${id}"`, expected: `the id is used more than once on ${url}; every id on a page must be unique` });
     for (const { attribute, value } of links.links) {
       const target = resolve(value, pageUrl);
+      if (target === "elsewhere") continue; // another site
       if (target === "invalid") {
-        issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a valid URL (on ${url})` });
+        issues.push(problem(attribute, value, `a valid URL (on ${url})`));
         continue;
       }
-      if (target === "elsewhere") continue; // another site
       if (target === "outside the prefix") {
-        issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a link inside the site (under ${urls.pathPrefix}) on ${url}` });
+        issues.push(problem(attribute, value, `a link inside the site (under ${urls.pathPrefix}) on ${url}`));
         continue;
       }
       const { sitePath, fragment } = target;
       const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => published.has(candidate));
       if (targetUrl === undefined) {
-        issues.push({ file, field: attribute, found: JSON.stringify(value), expected: `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})` });
+        issues.push(problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`));
         continue;
       }
       if (fragment === "" || !published.get(targetUrl)!.html) continue;
-      const missing = { file, field: attribute, found: JSON.stringify(value), expected: `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})` };
+      const missing = () => problem(attribute, value, `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})`);
       const ids = idsOf.get(targetUrl);
-      if (ids === undefined) waiting.push({ issue: missing, targetUrl, fragment });
-      else if (!ids.has(fragment)) issues.push(missing);
+      if (ids === undefined) waiting.push({ targetUrl, fragment, missing });
+      else if (!ids.has(fragment)) issues.push(missing());
     }
   }
-  for (const { issue, targetUrl, fragment } of waiting) {
-    if (!idsOf.get(targetUrl)!.has(fragment)) issues.push(issue);
+  for (const { targetUrl, fragment, missing } of waiting) {
+    if (!idsOf.get(targetUrl)!.has(fragment)) issues.push(missing());
   }
   return issues;
 }
