@@ -11,8 +11,10 @@ export default class PlainSummaryReporter implements Reporter {
         else if (state === "failed") counts.failed++;
         else counts.skipped++;
       }
-      // A file that failed to load has no tests to count, but it is a failure all the same.
-      if (testModule.state() === "failed" && [...testModule.children.allTests()].length === 0) counts.failed++;
+      // A file that failed to load, or whose setup hook failed and skipped its tests,
+      // has no failed test to count, but it is a failure all the same.
+      const failedTests = [...testModule.children.allTests("failed")].length;
+      if (testModule.state() === "failed" && failedTests === 0) counts.failed++;
     }
     console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}`);
   }
