@@ -10,6 +10,7 @@ import guardsPlugin from "./lib/plugins/guards.ts";
 import linkCheckPlugin from "./lib/plugins/link-check.ts";
 import pagesPlugin from "./lib/plugins/pages.ts";
 import seoPlugin from "./lib/plugins/seo.ts";
+import staticFilesPlugin from "./lib/plugins/static-files.ts";
 import { pathPrefixFromEnvironment } from "./lib/content/site-urls.ts";
 
 /** @param {import("@11ty/eleventy").UserConfig} eleventyConfig */
@@ -31,6 +32,7 @@ export default function registerSite(eleventyConfig) {
   eleventyConfig.addPlugin(seoPlugin);
 
   // Outputs beyond the posts themselves.
+  eleventyConfig.addPlugin(staticFilesPlugin);
   eleventyConfig.addPlugin(assetsPlugin);
   eleventyConfig.addPlugin(pagesPlugin);
   eleventyConfig.addPlugin(feedsPlugin);

@@ -36,6 +36,7 @@ async function makeDevSite(posts: Record<string, string>): Promise<string> {
   await mkdir(path.join(site, ".releases/published"), { recursive: true });
   await writeFile(path.join(site, ".releases/published/index.html"), PUBLISHED_PAGE);
   await symlink(".releases/published", path.join(site, "_site"));
+  await mkdir(path.join(site, "images"));
   return site;
 }
 
@@ -155,6 +156,13 @@ describe("npm start", () => {
   it("serves an edited post", async () => {
     await server.edit(PART1, (text) => text.replace(/^title: .*$/m, "title: Part one, edited while serving"));
     timings["post edit"] = (await server.waitFor("the edited title", server.servedWith("/no-planned-downtime-chasm-part1/", "<h1>Part one, edited while serving</h1>"))).ms;
+  });
+
+  it("serves the author's static files, and a changed file as changed", async () => {
+    await writeFile(path.join(server.site, "images/dev-note.txt"), "first version");
+    timings["new static file"] = (await server.waitFor("the new static file", server.servedWith("/images/dev-note.txt", "first version"))).ms;
+    await server.edit("images/dev-note.txt", () => "second version");
+    timings["static file edit"] = (await server.waitFor("the edited static file", server.servedWith("/images/dev-note.txt", "second version"))).ms;
   });
 
   it("serves CSS rebuilt from an edited Sass partial", async () => {

@@ -56,7 +56,7 @@ describe("the site-wide link check", () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ file: "posts/broken.md", field: "a href", found: '"/no-such-post/"' });
     expect(issues[0]!.expected).toContain("nothing is published at /no-such-post/ (linked from /broken/)");
-    expect(message).toContain("posts/broken.md: a href:");
+    expect(message).toContain("posts/broken.md:5: a href:");
   });
 
   it("fails on a link to the old host's address when nothing is published there", async () => {

@@ -11,6 +11,7 @@ import { createMarkdown, type RenderTarget } from "./markdown.ts";
 import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
 import { describeZodIssues, JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration, type SiteDeclaration } from "./schema.ts";
 import { SiteUrls } from "./site-urls.ts";
+import { listStaticFiles, staticFolders } from "./static-files.ts";
 
 export const POSTS_DIR = "posts";
 export const SITE_FILE = "_data/site.json";
@@ -105,6 +106,8 @@ export interface ContentModel {
   warnings: readonly ContentIssue[];
   /** Feed ids recorded by earlier production builds (see feed-ledger.ts). */
   feedLedger: FeedLedger;
+  /** Files published as they are (see static-files.ts): site path → project-relative file. */
+  staticFiles: ReadonlyMap<string, string>;
 }
 
 export interface LoadOptions {
@@ -158,6 +161,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   }) ?? {};
   if (!site) log.throwIfAny();
   const urls = site!.urls;
+  const staticFiles = listStaticFiles(inputDir, staticFolders(site!));
 
   const files = await listPostFiles(inputDir, log);
   const seriesSlugs = new Map<Post, string>();
@@ -197,6 +201,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
     bySitePath: new Map(posts.map((post) => [post.sitePath, post])),
     warnings: log.warnings,
     feedLedger,
+    staticFiles,
   };
 }
 
@@ -243,7 +248,7 @@ async function listPostFiles(inputDir: string, log: IssueLog): Promise<string[]>
       else if (entry.name.endsWith(".md")) found.push(file);
       // Editor droppings (dot files) are not content.
       else if (!entry.name.startsWith(".")) {
-        log.error({ file, found: `a ${path.extname(entry.name) || "extension-less"} file`, expected: "only markdown posts (.md) belong in posts/; rename it to .md or move it out (images go in assets/)" });
+        log.error({ file, found: `a ${path.extname(entry.name) || "extension-less"} file`, expected: "only markdown posts (.md) belong in posts/; rename it to .md or move it out (images go in images/, published at /images/)" });
       }
     }
   };

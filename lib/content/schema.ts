@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
+import { NOT_STATIC, STATIC_FOLDER } from "./static-files.ts";
 
 /**
  * The author's contract: the front matter a post may carry. One schema, read by
@@ -72,6 +73,11 @@ export const SiteSchema = z.object({
   author: z.object({ name: z.string().min(1), url: z.url().optional(), email: z.email().optional() }),
   homePostCount: z.number().int().positive(),
   feedPostCount: z.number().int().positive(),
+  staticFolders: z.array(
+    z.string().regex(STATIC_FOLDER, { error: "expected a folder inside the site, like wp-content or files/downloads" })
+      .refine((folder) => !NOT_STATIC.includes(folder), { error: `expected a folder of the author's own; ${NOT_STATIC.join(", ")} belong to the generator` }),
+    { error: "expected a list of folders published as they are, like [wp-content]" },
+  ).optional(),
 }).strict();
 export type SiteDeclaration = z.output<typeof SiteSchema>;
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { BuildResult, UserConfig } from "@11ty/eleventy";
 import { ContentError, type ContentIssue } from "../content/issues.ts";
@@ -102,6 +103,7 @@ function readAttributes(attributeText: string, name: string, wanted: string[] | 
  */
 export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = ".", scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html)): ContentIssue[] {
   const { urls } = blog.site;
+  const { staticFiles } = blog.model;
   const published = new Map<string, { result: BuildResult; html: boolean }>();
   for (const result of results) {
     if (typeof result.url === "string") published.set(result.url, { result, html: /\.html?$/.test(String(result.outputPath)) });
@@ -132,9 +134,10 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
         continue;
       }
       const { sitePath, fragment } = target;
+      if (staticFiles.has(sitePath)) continue;
       const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => published.has(candidate));
       if (targetUrl === undefined) {
-        issues.push(problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`));
+        issues.push({ ...problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`), line: lineOf(inputDir, file, value, sitePath) });
         continue;
       }
       if (fragment === "" || !published.get(targetUrl)!.html) continue;
@@ -148,6 +151,22 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
     if (!idsOf.get(targetUrl)!.has(fragment)) issues.push(missing());
   }
   return issues;
+}
+
+/** The line of a post that holds a link, as the author typed it or as a site path; read only when a link is broken. */
+function lineOf(inputDir: string, file: string, value: string, sitePath: string): number | undefined {
+  let source: string;
+  try {
+    source = readFileSync(path.join(inputDir, file), "utf8");
+  } catch {
+    return undefined;
+  }
+  const lines = source.split(/\r\n?|\n/);
+  for (const needle of [value, sitePath]) {
+    const index = lines.findIndex((line) => line.includes(needle));
+    if (index !== -1) return index + 1;
+  }
+  return undefined;
 }
 
 type ResolvedLink = "invalid" | "elsewhere" | "outside the prefix" | { sitePath: string; fragment: string };
