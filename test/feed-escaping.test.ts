@@ -3,7 +3,6 @@ import { parseFeed as parseWithRowanmanning } from "@rowanmanning/feed-parser";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { feedReadyHtml } from "../lib/plugins/feeds.ts";
 import { itemHtmlProblems, strictXmlProblems } from "./helpers/feeds.ts";
 import { buildSite, makeFixtureSite, post, type BuiltSite } from "./helpers/site.ts";
 
@@ -121,33 +120,5 @@ describe("an author's raw HTML in a feed item", () => {
   it("keeps the page's own copy as written (only feeds are rewritten)", async () => {
     const page = await site.document("/hostile/");
     expect(page.querySelector(".raw a")?.getAttribute("href")).toBe("/no-planned-downtime-chasm-part1/");
-  });
-});
-
-describe("feedReadyHtml", () => {
-  const base = { postUrl: "https://example.github.io/blog/post/", siteUrl: (sitePath: string) => `https://example.github.io/blog${sitePath}` };
-
-  it.each([
-    ['<img src="pic.png" alt="">', '<img src="https://example.github.io/blog/post/pic.png" alt="">'],
-    ['<img src="/pic.png" srcset="a.png 1x, /b.png 2x">', '<img src="https://example.github.io/blog/pic.png" srcset="https://example.github.io/blog/post/a.png 1x, https://example.github.io/blog/b.png 2x">'],
-    ['<a href="//cdn.example.com/x">x</a>', '<a href="https://cdn.example.com/x">x</a>'],
-    ['<a href="#fn:1">1</a>', '<a href="https://example.github.io/blog/post/#fn:1">1</a>'],
-    ['<a href="?page=2&amp;sort=new">next</a>', '<a href="https://example.github.io/blog/post/?page=2&amp;sort=new">next</a>'],
-    ['<video poster="still.jpg" src="clip.mp4"></video>', '<video poster="https://example.github.io/blog/post/still.jpg" src="https://example.github.io/blog/post/clip.mp4"></video>'],
-    ['<a href=" JaVaScRiPt:alert(1)">x</a>', "<a>x</a>"],
-    ['<a href="java\tscript:alert(1)">x</a>', "<a>x</a>"],
-    ['<p ONCLICK="x()" class="c">p</p>', '<p class="c">p</p>'],
-    ['a<script src="x.js"></script>b', "ab"],
-    ['a<script>if (1 < 2) document.write("</p>")</script>b', "ab"],
-    ["a<script>never closed", "a"],
-    ['<svg viewBox="0 0 1 1"><a xlink:href="/x/">x</a></svg>', '<svg viewBox="0 0 1 1"><a xlink:href="https://example.github.io/blog/x/">x</a></svg>'],
-    ['<br/><img src="https://example.com/a.png" />', '<br/><img src="https://example.com/a.png" />'],
-  ])("%s becomes %s", (input, expected) => {
-    expect(feedReadyHtml(input, base)).toBe(expected);
-  });
-
-  it("leaves HTML without URLs to fix byte for byte", () => {
-    const html = '<p>Text &amp; &quot;quotes&quot; <a href="https://example.com/?a=1&amp;b=2">x</a></p>\n<pre><code>&lt;script&gt;</code></pre>\n';
-    expect(feedReadyHtml(html, base)).toBe(html);
   });
 });

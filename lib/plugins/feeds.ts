@@ -1,7 +1,7 @@
 import type { UserConfig } from "@11ty/eleventy";
-import { Parser } from "htmlparser2";
 import type { ContentModel, Post, Series } from "../content/model.ts";
 import { FEED } from "../content/post-source.ts";
+import { sanitizePostHtml } from "../content/sanitize.ts";
 import { stripControlCharacters, XmlElement, xmlDocument } from "../content/xml.ts";
 import type { Blog } from "./content-model.ts";
 import { rfc3339, rfc822 } from "./dates.ts";
@@ -11,7 +11,8 @@ import { rfc3339, rfc822 } from "./dates.ts";
  * every title and summary is escaped and characters XML 1.0 forbids are dropped.
  * Their timestamps come from the posts, never the clock: two builds of the same
  * content give the same bytes. Item HTML is made readable away from the site:
- * series context first, every URL absolute, no scripts (see feedReadyHtml).
+ * series context first, every URL absolute, and raw HTML through the post
+ * allowlist (see sanitize.ts).
  */
 export const FEED_PATHS = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.json" } as const;
 
@@ -50,97 +51,10 @@ function renderFeedContent(post: Post, model: ContentModel): string {
   // Markdown is rendered for feeds with absolute URLs and cannot make a script;
   // only the author's raw HTML needs this pass (a parse of the whole item).
   if (!post.hasRawHtml) return html;
-  return feedReadyHtml(html, {
+  return sanitizePostHtml(html, {
     postUrl: urls.absolute(post.sitePath),
     siteUrl: (sitePath) => urls.absolute(sitePath),
   });
-}
-
-/** Attributes whose value is one URL. */
-const URL_ATTRIBUTES = new Set(["href", "src", "poster", "cite", "action", "formaction", "data", "background", "longdesc", "xlink:href"]);
-/** Attributes whose value is a list of `URL descriptor` candidates. */
-const SRCSET_ATTRIBUTES = new Set(["srcset", "imagesrcset"]);
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-// Browsers ignore leading spaces and control characters, and tabs and newlines anywhere, in a scheme.
-const SCRIPT_URL = /^[\u0000-\u0020]*(javascript|vbscript|data:text\/html)/i;
-
-export interface FeedHtmlBase {
-  /** The post's own absolute URL: relative URLs and bare #fragments resolve against it. */
-  postUrl: string;
-  /** A root-relative site path as an absolute URL (keeps a deployment's path prefix). */
-  siteUrl: (sitePath: string) => string;
-}
-
-/**
- * Makes item HTML safe to read outside the site: a feed reader has no base URL,
- * so every URL becomes absolute, and scripts and inline event handlers go.
- * Only the tags that change are rewritten; the rest of the HTML stays byte for byte.
- */
-export function feedReadyHtml(html: string, base: FeedHtmlBase): string {
-  const edits: Array<{ start: number; end: number; text: string }> = [];
-  let scriptStart: number | undefined;
-  const parser = new Parser(
-    {
-      onopentag(name, attributes) {
-        if (scriptStart !== undefined) return;
-        if (name.toLowerCase() === "script") {
-          scriptStart = parser.startIndex;
-          return;
-        }
-        let changed = false;
-        const kept: Array<[string, string]> = [];
-        for (const [attribute, value] of Object.entries(attributes)) {
-          const lower = attribute.toLowerCase();
-          let next: string | undefined = value;
-          if (lower.startsWith("on")) next = undefined;
-          else if (URL_ATTRIBUTES.has(lower)) next = absoluteUrl(value, base);
-          else if (SRCSET_ATTRIBUTES.has(lower)) next = absoluteSrcset(value, base);
-          if (next !== value) changed = true;
-          if (next !== undefined) kept.push([attribute, next]);
-        }
-        if (!changed) return;
-        const source = html.slice(parser.startIndex, parser.endIndex + 1);
-        const attributesText = kept.map(([attribute, value]) => ` ${attribute}="${escapeHtml(value)}"`).join("");
-        edits.push({ start: parser.startIndex, end: parser.endIndex + 1, text: `<${name}${attributesText}${source.endsWith("/>") ? " />" : ">"}` });
-      },
-      onclosetag(name, isImplied) {
-        if (scriptStart === undefined || name.toLowerCase() !== "script") return;
-        edits.push({ start: scriptStart, end: isImplied ? html.length : parser.endIndex + 1, text: "" });
-        scriptStart = undefined;
-      },
-    },
-    { decodeEntities: true, lowerCaseTags: false, lowerCaseAttributeNames: false },
-  );
-  parser.end(html);
-  let result = html;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
-}
-
-/** One URL made absolute; undefined for a script URL, which is dropped. */
-function absoluteUrl(value: string, base: FeedHtmlBase): string | undefined {
-  if (SCRIPT_URL.test(value.replace(/[\t\n\r]/g, ""))) return undefined;
-  const url = value.trim();
-  if (url.startsWith("#")) return base.postUrl.replace(/#.*$/, "") + url;
-  if (url.startsWith("/") && !url.startsWith("//")) return base.siteUrl(url);
-  if (HAS_SCHEME.test(url)) return value;
-  try {
-    return new URL(url, base.postUrl).href;
-  } catch {
-    return undefined;
-  }
-}
-
-function absoluteSrcset(value: string, base: FeedHtmlBase): string {
-  return value
-    .split(",")
-    .map((candidate) => {
-      const [url = "", ...descriptors] = candidate.trim().split(/\s+/);
-      const absolute = absoluteUrl(url, base);
-      return absolute === undefined ? undefined : [absolute, ...descriptors].join(" ");
-    })
-    .filter((candidate) => candidate !== undefined)
-    .join(", ");
 }
 
 function escapeHtml(text: string): string {
