@@ -1,0 +1,75 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { ContentIssue, IssueLog } from "./issues.ts";
+
+/**
+ * The ledger of known broken links: references an imported blog already had
+ * broken (an image that never reached the last host). The link check reports
+ * them as warnings rather than failing the build; any other broken link still
+ * fails it. An entry whose link has come to work is dropped by the next
+ * production build, so the ledger only ever shrinks.
+ */
+export const BROKEN_LINKS_FILE = "_data/known-broken-links.json";
+
+export interface KnownBrokenLink {
+  /** The post, relative to the site: `posts/hello.html`. */
+  file: string;
+  /** Where the link was when it was recorded (it may move as the post is edited). */
+  line: number;
+  /** The link as written in the post. */
+  link: string;
+}
+
+export async function readKnownBrokenLinks(inputDir: string, log: IssueLog): Promise<KnownBrokenLink[]> {
+  let text: string;
+  try {
+    text = await readFile(path.join(inputDir, BROKEN_LINKS_FILE), "utf8");
+  } catch {
+    return [];
+  }
+  try {
+    const data: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
+    const isEntry = (value: unknown) => typeof value === "object" && value !== null && typeof (value as KnownBrokenLink).file === "string" && typeof (value as KnownBrokenLink).link === "string" && Number.isInteger((value as KnownBrokenLink).line);
+    if (!Array.isArray(data) || !data.every(isEntry)) throw new Error('expected a list of entries like {"file": "posts/x.html", "line": 12, "link": "/images/gone.png"}');
+    return data as KnownBrokenLink[];
+  } catch (error) {
+    log.error({ file: BROKEN_LINKS_FILE, found: "invalid content", expected: `${(error as Error).message}; restore it from version control` });
+    return [];
+  }
+}
+
+/** A broken link as the link check found it: the page's source file, and the link as written there. */
+export interface BrokenLink {
+  issue: ContentIssue;
+  link: string;
+}
+
+/** Splits the link check's broken links into those the ledger knows (warnings) and the rest (errors). */
+export function partitionBrokenLinks(ledger: readonly KnownBrokenLink[], broken: readonly BrokenLink[]): { known: BrokenLink[]; unknown: BrokenLink[]; stillBroken: Set<KnownBrokenLink> } {
+  const entries = new Map<string, KnownBrokenLink[]>();
+  for (const entry of ledger) entries.set(`${entry.file}\n${entry.link}`, [...(entries.get(`${entry.file}\n${entry.link}`) ?? []), entry]);
+  const known: BrokenLink[] = [];
+  const unknown: BrokenLink[] = [];
+  const stillBroken = new Set<KnownBrokenLink>();
+  for (const link of broken) {
+    const matching = entries.get(`${link.issue.file}\n${link.link}`);
+    if (matching) {
+      known.push(link);
+      for (const entry of matching) stillBroken.add(entry);
+    } else {
+      unknown.push(link);
+    }
+  }
+  return { known, unknown, stillBroken };
+}
+
+/** Drops entries whose links work now; writes only when one was dropped. Returns the dropped entries. */
+export async function pruneKnownBrokenLinks(inputDir: string, ledger: readonly KnownBrokenLink[], stillBroken: ReadonlySet<KnownBrokenLink>): Promise<KnownBrokenLink[]> {
+  const fixed = ledger.filter((entry) => !stillBroken.has(entry));
+  if (fixed.length === 0) return [];
+  const target = path.join(inputDir, BROKEN_LINKS_FILE);
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(ledger.filter((entry) => stillBroken.has(entry)), null, 2)}\n`);
+  await rename(temporary, target);
+  return fixed;
+}

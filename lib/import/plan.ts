@@ -1,0 +1,284 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { LEDGER_FILE, type FeedLedger } from "../content/feed-ledger.ts";
+import { jekyllPostId, POSTS_DIR, SERIES_FILE } from "../content/model.ts";
+import { BROKEN_LINKS_FILE, type KnownBrokenLink } from "../content/known-broken-links.ts";
+import { ImportError, listFiles, readJekyllSite, type JekyllSite } from "./jekyll-site.ts";
+import { siteLinks, type OwnLinks } from "./links.ts";
+import { convertPost, isBadInput, oldAddressOf, readSourcePost, type BadInput, type ConvertedPost, type SourcePost } from "./posts.ts";
+import { proposeSeries, type SeriesProposal } from "./series.ts";
+import { writeFrontMatter } from "./yaml.ts";
+
+export interface ImportOptions {
+  /** The Jekyll site's folder. */
+  source: string;
+  /** This site's folder. */
+  target: string;
+  /** Older hosts the blog was served from, besides `url` in _config.yml. */
+  hosts?: readonly string[];
+  /** Apply the proposed series (front matter and _data/series.json). */
+  applySeries?: boolean;
+}
+
+/** One file the import writes; nothing is written until every file is planned. */
+export interface PlannedWrite {
+  /** Relative to the target site. */
+  path: string;
+  content: string | Buffer;
+}
+
+export interface Attention {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface ImportReport {
+  posts: { markdown: number; html: number };
+  drafts: number;
+  comments: number;
+  imagesCopied: number;
+  filesCopied: number;
+  linksRewritten: number;
+  brokenReferences: KnownBrokenLink[];
+  /** Posts and files left alone because the site already has a different one. */
+  skipped: Attention[];
+  /** Files the import would write exactly as they are. */
+  unchanged: number;
+  badInputs: BadInput[];
+  attention: Attention[];
+  /** Source keys dropped, with the number of posts that carried each. */
+  droppedKeys: Map<string, number>;
+  pages: Array<{ file: string; url: string }>;
+  series: SeriesProposal[];
+}
+
+export interface ImportPlan {
+  writes: PlannedWrite[];
+  report: ImportReport;
+}
+
+const IMAGE = /\.(?:png|jpe?g|gif|webp|avif|svg|bmp|ico)$/i;
+/** Site paths the generator makes itself: links into them are for the build's link check to judge. */
+const GENERATED_PREFIXES = ["/archive/", "/about/", "/series/", "/tags/", "/notes/", "/feeds/", "/assets/", "/feed.xml", "/rss.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html"];
+
+/** Reads the whole Jekyll site and decides every file to write, without writing any. */
+export function planImport(options: ImportOptions): ImportPlan {
+  const site = readJekyllSite(options.source);
+  const report: ImportReport = { posts: { markdown: 0, html: 0 }, drafts: 0, comments: 0, imagesCopied: 0, filesCopied: 0, linksRewritten: 0, brokenReferences: [], skipped: [], unchanged: 0, badInputs: [], attention: [], droppedKeys: new Map(), pages: [], series: [] };
+  const sources = readSources(site, report);
+  const hosts = ownHosts(site, options.hosts ?? []);
+  const own: OwnLinks = {
+    hosts,
+    baseurl: site.baseurl,
+    oldAddresses: new Map(sources.flatMap((post) => {
+      const old = oldAddressOf(post, hosts);
+      return old === undefined ? [] : [[old, post.url] as const];
+    })),
+    postsBySlug: new Map(sources.map((post) => [post.slug, post.url])),
+  };
+  const postUrls = new Map(sources.map((post) => [post.name, site.baseurl + post.url]));
+  const converted: ConvertedPost[] = [];
+  for (const post of sources) {
+    const result = convertPost(site, post, own, postUrls);
+    if (Array.isArray(result)) report.badInputs.push(...result);
+    else converted.push(result);
+  }
+
+  const declaredSeries = new Set(Object.keys(readJson<Record<string, unknown>>(options.target, SERIES_FILE) ?? {}));
+  report.series = proposeSeries(converted.map((post) => ({ slug: post.slug, title: post.title, tags: post.tags, date: post.date.iso })), declaredSeries);
+  const writes: PlannedWrite[] = [];
+  const written = planPosts(converted, options, report, writes);
+  const copied = planStaticFiles(site, options.target, report, writes);
+  report.pages = site.pageFiles.map((file) => ({ file, url: pageUrl(site, file) }));
+
+  const known = knownPaths(options.target, converted, copied);
+  report.brokenReferences = written.flatMap((post) => brokenReferences(post, known));
+  planDataFiles(options, written, report, writes);
+  return { writes, report };
+}
+
+function ownHosts(site: JekyllSite, extra: readonly string[]): Set<string> {
+  const hosts = new Set<string>();
+  for (const value of [site.url, ...extra]) {
+    if (!value) continue;
+    const host = /^(?:https?:\/\/)?([^/?#]+)/i.exec(value.trim())?.[1];
+    if (host) hosts.add(host.toLowerCase().replace(/:\d+$/, ""));
+  }
+  return hosts;
+}
+
+/** Every readable `_posts` file; bad ones are named, and two files with one slug keep only the first. */
+function readSources(site: JekyllSite, report: ImportReport): SourcePost[] {
+  const bySlug = new Map<string, SourcePost>();
+  for (const file of site.postFiles) {
+    const post = readSourcePost(site, file, readFileSync(path.join(site.root, file)));
+    if (isBadInput(post)) {
+      report.badInputs.push(post);
+      continue;
+    }
+    const first = bySlug.get(post.slug.toLowerCase());
+    if (first) report.badInputs.push({ file, message: `found the slug "${post.slug}", which ${first.source} has too; only ${first.source} was imported (rename one file, or give it a slug:, and import again)` });
+    else bySlug.set(post.slug.toLowerCase(), post);
+  }
+  return [...bySlug.values()];
+}
+
+/** The file text of a post, with or without its part of a proposed series. */
+function postFile(post: ConvertedPost, series?: { slug: string; part: number }): string {
+  const fields = series ? { ...post.fields, series: series.slug, part: series.part } : post.fields;
+  return `${writeFrontMatter(fields)}${post.text}`;
+}
+
+/**
+ * A post is written unless the site has another text under its slug: an
+ * author's post is never overwritten. The import's own earlier output, still
+ * as it wrote it, may be brought up to date (to add its series).
+ */
+function planPosts(posts: readonly ConvertedPost[], options: ImportOptions, report: ImportReport, writes: PlannedWrite[]): Array<ConvertedPost & { file: string; content: string; created: boolean }> {
+  const parts = new Map<string, { slug: string; part: number }>();
+  if (options.applySeries) for (const proposal of report.series) for (const [slug, part] of proposal.parts) parts.set(slug, { slug: proposal.slug, part });
+  const planned: Array<ConvertedPost & { file: string; content: string; created: boolean }> = [];
+  for (const post of posts) {
+    const file = `${POSTS_DIR}/${post.slug}.${post.format}`;
+    const content = postFile(post, parts.get(post.slug));
+    const other = `${POSTS_DIR}/${post.slug}.${post.format === "md" ? "html" : "md"}`;
+    const existing = readText(options.target, file);
+    if (existsSync(path.join(options.target, other)) || (existing !== undefined && existing !== content && existing !== postFile(post))) {
+      report.skipped.push({ file: post.source, message: `${existsSync(path.join(options.target, other)) ? other : file} already exists and was left as it is` });
+      continue;
+    }
+    const created = existing !== content;
+    if (created) writes.push({ path: file, content });
+    else report.unchanged++;
+    planned.push({ ...post, file, content, created });
+    report.posts[post.format === "md" ? "markdown" : "html"]++;
+    if (post.draft) report.drafts++;
+    report.comments += post.comments.length;
+    report.linksRewritten += post.linksRewritten;
+    for (const key of post.droppedKeys) report.droppedKeys.set(key, (report.droppedKeys.get(key) ?? 0) + 1);
+    for (const note of post.notes) report.attention.push({ file: post.source, line: note.line, message: note.message });
+  }
+  return planned;
+}
+
+/** Static folders are copied to the same paths; a different file already there is kept. */
+function planStaticFiles(site: JekyllSite, target: string, report: ImportReport, writes: PlannedWrite[]): string[] {
+  const copied: string[] = [];
+  for (const folder of site.staticFolders) {
+    for (const file of listFiles(site.root, folder)) {
+      const bytes = readFileSync(path.join(site.root, file));
+      const existing = existsSync(path.join(target, file)) ? readFileSync(path.join(target, file)) : undefined;
+      copied.push(file);
+      if (existing?.equals(bytes)) {
+        report.unchanged++;
+        continue;
+      }
+      if (existing) {
+        report.skipped.push({ file, message: `${file} already exists with other content and was left as it is` });
+        continue;
+      }
+      writes.push({ path: file, content: bytes });
+      report.filesCopied++;
+      if (IMAGE.test(file)) report.imagesCopied++;
+    }
+  }
+  return copied;
+}
+
+function pageUrl(site: JekyllSite, file: string): string {
+  const permalink = /^permalink:\s*["']?([^"'\n]+)/m.exec(readFileSync(path.join(site.root, file), "utf8"))?.[1]?.trim();
+  return permalink ?? `/${file.replace(/\.[^.]+$/, ".html")}`;
+}
+
+/** Every site path a link may point at once the import is done: posts, copied files, the site's own pages and files. */
+function knownPaths(target: string, posts: readonly ConvertedPost[], copied: readonly string[]): Set<string> {
+  const known = new Set<string>(["/"]);
+  for (const post of posts) known.add(post.url);
+  for (const file of copied) known.add(`/${file}`);
+  for (const file of existsSync(path.join(target, POSTS_DIR)) ? listFiles(target, POSTS_DIR) : []) {
+    const permalink = /^permalink:\s*["']?([^"'\n]+)/m.exec(readText(target, file) ?? "")?.[1]?.trim();
+    known.add(permalink ?? `/${path.posix.basename(file).replace(/\.[^.]+$/, "")}/`);
+  }
+  for (const folder of ["images", ...copied.map((file) => file.split("/")[0]!)]) {
+    if (existsSync(path.join(target, folder))) for (const file of listFiles(target, folder)) known.add(`/${file}`);
+  }
+  return known;
+}
+
+function brokenReferences(post: ConvertedPost & { file: string; content: string }, known: ReadonlySet<string>): KnownBrokenLink[] {
+  const offset = post.content.length - post.text.length;
+  const bodyStartLine = post.content.slice(0, offset).split("\n").length - 1;
+  return siteLinks(post.text, post.format).flatMap(({ line, link }) => {
+    const sitePath = safeDecode(link.replace(/[?#].*$/, ""));
+    if (GENERATED_PREFIXES.some((prefix) => sitePath.startsWith(prefix))) return [];
+    const candidates = [sitePath, `${sitePath}/`, sitePath.replace(/index\.html?$/, "")];
+    return candidates.some((candidate) => known.has(candidate)) ? [] : [{ file: post.file, line: bodyStartLine + line, link }];
+  });
+}
+
+/** The feed-id ledger, the known-broken-links ledger and the series, merged with what the site has. */
+function planDataFiles(options: ImportOptions, posts: ReadonlyArray<ConvertedPost & { file: string; created: boolean }>, report: ImportReport, writes: PlannedWrite[]): void {
+  const created = posts.filter((post) => post.created);
+  const planJson = (file: string, before: unknown, after: unknown) => {
+    const text = `${JSON.stringify(after, null, 2)}\n`;
+    if (readText(options.target, file) === text || (before === undefined && isEmpty(after))) return;
+    writes.push({ path: file, content: text });
+  };
+
+  const ledger = readJson<FeedLedger>(options.target, LEDGER_FILE) ?? {};
+  const nextLedger: FeedLedger = { ...ledger };
+  for (const post of created.filter((candidate) => !candidate.draft)) {
+    const id = jekyllPostId(post.url, post.slug);
+    const holder = nextLedger[id];
+    if (holder && holder.file !== post.file) report.attention.push({ file: post.file, message: `its feed id ${id} is recorded for ${holder.file} in ${LEDGER_FILE}; the build will refuse one of them until one is renamed` });
+    else nextLedger[id] = { file: post.file, title: post.title };
+  }
+  planJson(LEDGER_FILE, ledger, sortKeys(nextLedger));
+
+  const broken = readJson<KnownBrokenLink[]>(options.target, BROKEN_LINKS_FILE);
+  const rewrittenFiles = new Set(created.map((post) => post.file));
+  const createdReferences = report.brokenReferences.filter((entry) => rewrittenFiles.has(entry.file));
+  const nextBroken = [...(broken ?? []).filter((entry) => !rewrittenFiles.has(entry.file)), ...createdReferences].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.link.localeCompare(b.link));
+  planJson(BROKEN_LINKS_FILE, broken, nextBroken);
+
+  if (options.applySeries && report.series.length > 0) {
+    const series = readJson<Record<string, unknown>>(options.target, SERIES_FILE) ?? {};
+    const next = { ...series };
+    for (const proposal of report.series) next[proposal.slug] = seriesDeclaration(proposal);
+    planJson(SERIES_FILE, series, next);
+  }
+}
+
+export function seriesDeclaration(proposal: SeriesProposal): Record<string, unknown> {
+  return { title: proposal.title, description: proposal.description, ...(proposal.gaps.length > 0 ? { gaps: proposal.gaps } : {}) };
+}
+
+const isEmpty = (value: unknown) => (Array.isArray(value) ? value.length === 0 : typeof value === "object" && value !== null && Object.keys(value).length === 0);
+const sortKeys = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+
+function readText(root: string, file: string): string | undefined {
+  try {
+    return readFileSync(path.join(root, file), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function readJson<T>(root: string, file: string): T | undefined {
+  const text = readText(root, file);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, "")) as T;
+  } catch (error) {
+    throw new ImportError(`${file}: found invalid JSON (${(error as Error).message}); restore it from version control and import again`);
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text;
+  }
+}
