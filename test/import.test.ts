@@ -110,9 +110,11 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     }
   });
 
-  it("copies the static folders to the same paths", async () => {
+  it("copies the static folders to the same paths, and publishes the ones beyond images/ through site.json", async () => {
     const copied = [...(await snapshot(site)).keys()].filter((file) => /^(?:images|wp-content)\//.test(file)).sort();
     expect(copied).toEqual(["images/logo.png", "wp-content/uploads/2007/04/console-output.png", "wp-content/uploads/2007/04/container-diagram.png"]);
+    expect(JSON.parse(await readFile(path.join(site, "_data/site.json"), "utf8")).staticFolders).toEqual(["wp-content"]);
+    expect(run.stdout).toContain("Published wp-content/ as static folders");
   });
 
   it("never writes a reader's email address", async () => {
@@ -176,6 +178,7 @@ describe("npm run import --dry-run", () => {
       expect(run.stdout).toMatch(/^Dry run: nothing was written\. The import would write 1\d files:/);
       expect(run.stdout).toContain("  posts/container-tutorials-part-1.html\n");
       expect(run.stdout).toContain("  wp-content/uploads/2007/04/container-diagram.png\n");
+      expect(run.stdout).toContain("It would publish wp-content/ as static folders");
       expect(await snapshot(site)).toEqual(before);
     } finally {
       await rm(site, { recursive: true, force: true });

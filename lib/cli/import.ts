@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     console.error(`npm run import: ${error.message}`);
     return 1;
   }
-  if (!dryRun) await writePlan(parsed.values.input, plan.writes);
+  if (!dryRun) await writePlan(parsed.values.input, plan);
   process.stdout.write(formatReport(plan, { dryRun, applySeries }));
   return plan.report.badInputs.length > 0 ? 1 : 0;
 }

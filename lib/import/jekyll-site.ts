@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { NOT_STATIC, STATIC_FOLDER } from "../content/static-files.ts";
 import { parseYaml } from "./yaml.ts";
 
 /** What the import reads from a Jekyll site before it reads any post. */
@@ -18,6 +19,8 @@ export interface JekyllSite {
   pageFiles: string[];
   /** Top-level folders of static files, copied as they are. */
   staticFolders: string[];
+  /** Folders of static files this site cannot publish at the same path (the generator owns it). */
+  unpublishableFolders: string[];
 }
 
 export class ImportError extends Error {}
@@ -51,15 +54,18 @@ export function readJekyllSite(root: string): JekyllSite {
   if (!isDirectory(path.join(root, "_posts"))) throw new ImportError(`${root}: found no _posts/ folder; expected the folder of a Jekyll site`);
 
   const staticFolders: string[] = [];
+  const unpublishableFolders: string[] = [];
   for (const entry of topLevel) {
     if (!entry.isDirectory() || entry.name.startsWith("_") || entry.name.startsWith(".") || NOT_PUBLISHED.has(entry.name)) continue;
     if (postFolders.includes(`${entry.name}/_posts`)) continue;
-    if (!listFiles(root, entry.name).some((file) => MARKUP.test(file) && hasFrontMatter(path.join(root, file)))) staticFolders.push(entry.name);
+    if (listFiles(root, entry.name).some((file) => MARKUP.test(file) && hasFrontMatter(path.join(root, file)))) continue;
+    if (STATIC_FOLDER.test(entry.name) && !NOT_STATIC.includes(entry.name)) staticFolders.push(entry.name);
+    else unpublishableFolders.push(entry.name);
   }
   const pageFiles = topLevel
     .filter((entry) => entry.isFile() && MARKUP.test(entry.name) && !GENERATED_PAGES.has(entry.name) && !/^readme\./i.test(entry.name) && hasFrontMatter(path.join(root, entry.name)))
     .map((entry) => entry.name);
-  return { root, config, url, baseurl, permalink, postFiles: postFolders.flatMap((folder) => listFiles(root, folder)), pageFiles, staticFolders };
+  return { root, config, url, baseurl, permalink, postFiles: postFolders.flatMap((folder) => listFiles(root, folder)), pageFiles, staticFolders, unpublishableFolders };
 }
 
 function isDirectory(target: string): boolean {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { LEDGER_FILE, type FeedLedger } from "../content/feed-ledger.ts";
 import { jekyllPostId, POSTS_DIR, SERIES_FILE } from "../content/model.ts";
 import { BROKEN_LINKS_FILE, type KnownBrokenLink } from "../content/known-broken-links.ts";
+import { listStaticFiles, readStaticFolders, staticSitePath } from "../content/static-files.ts";
 import { ImportError, listFiles, readJekyllSite, type JekyllSite } from "./jekyll-site.ts";
 import { siteLinks, type OwnLinks } from "./links.ts";
 import { convertPost, isBadInput, oldAddressOf, readSourcePost, type BadInput, type ConvertedPost, type SourcePost } from "./posts.ts";
@@ -55,6 +56,8 @@ export interface ImportReport {
 
 export interface ImportPlan {
   writes: PlannedWrite[];
+  /** Static folders to add to `_data/site.json`, so the build publishes them. */
+  staticFolders: string[];
   report: ImportReport;
 }
 
@@ -90,12 +93,15 @@ export function planImport(options: ImportOptions): ImportPlan {
   const writes: PlannedWrite[] = [];
   const written = planPosts(converted, options, report, writes);
   const copied = planStaticFiles(site, options.target, report, writes);
+  const registered = readStaticFolders(options.target);
+  const staticFolders = site.staticFolders.filter((folder) => !registered.includes(folder));
   report.pages = site.pageFiles.map((file) => ({ file, url: pageUrl(site, file) }));
+  for (const folder of site.unpublishableFolders) report.attention.push({ file: `${folder}/`, message: `a folder of static files, not copied: ${folder}/ belongs to this site's generator; move what is still linked into images/ and change the links` });
 
   const known = knownPaths(options.target, converted, copied);
   report.brokenReferences = written.flatMap((post) => brokenReferences(post, known));
   planDataFiles(options, written, report, writes);
-  return { writes, report };
+  return { writes, staticFolders, report };
 }
 
 function ownHosts(site: JekyllSite, extra: readonly string[]): Set<string> {
@@ -191,18 +197,16 @@ function pageUrl(site: JekyllSite, file: string): string {
   return permalink ?? `/${file.replace(/\.[^.]+$/, ".html")}`;
 }
 
-/** Every site path a link may point at once the import is done: posts, copied files, the site's own pages and files. */
+/** Every site path a link may point at once the import is done: posts, static files, the site's own pages. */
 function knownPaths(target: string, posts: readonly ConvertedPost[], copied: readonly string[]): Set<string> {
   const known = new Set<string>(["/"]);
   for (const post of posts) known.add(post.url);
-  for (const file of copied) known.add(`/${file}`);
+  for (const file of copied) known.add(staticSitePath(file));
   for (const file of existsSync(path.join(target, POSTS_DIR)) ? listFiles(target, POSTS_DIR) : []) {
     const permalink = /^permalink:\s*["']?([^"'\n]+)/m.exec(readText(target, file) ?? "")?.[1]?.trim();
     known.add(permalink ?? `/${path.posix.basename(file).replace(/\.[^.]+$/, "")}/`);
   }
-  for (const folder of ["images", ...copied.map((file) => file.split("/")[0]!)]) {
-    if (existsSync(path.join(target, folder))) for (const file of listFiles(target, folder)) known.add(`/${file}`);
-  }
+  for (const sitePath of listStaticFiles(target, readStaticFolders(target)).keys()) known.add(sitePath);
   return known;
 }
 

@@ -12,6 +12,7 @@ export function formatReport(plan: ImportPlan, options: { dryRun: boolean; apply
   const total = report.posts.markdown + report.posts.html;
   lines.push(options.dryRun ? `Dry run: nothing was written. The import would write ${plural(writes.length, "file")}:` : `Wrote ${plural(writes.length, "file")}.`);
   if (options.dryRun) for (const write of writes) lines.push(`  ${write.path}`);
+  if (plan.staticFolders.length > 0) lines.push(`${options.dryRun ? "It would publish" : "Published"} ${plan.staticFolders.map((folder) => `${folder}/`).join(", ")} as static folders (staticFolders in _data/site.json).`);
   lines.push(
     "",
     `Posts:              ${total} (${report.posts.markdown} markdown, ${report.posts.html} HTML)`,
