@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { XMLParser } from "fast-xml-parser";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveStatic, type StaticServer } from "./helpers/browser.ts";
+import { serveStatic, type StaticServer } from "../lib/tools/static-server.ts";
 import { buildSite, type BuiltSite } from "./helpers/site.ts";
 
 /** A project site: the blog lives under /blog/ and nothing is served outside it. */

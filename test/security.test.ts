@@ -2,7 +2,8 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, serveStatic, type StaticServer } from "./helpers/browser.ts";
+import { serveStatic, type StaticServer } from "../lib/tools/static-server.ts";
+import { launchBrowser } from "./helpers/browser.ts";
 import { buildSite, type BuiltSite } from "./helpers/site.ts";
 
 let site: BuiltSite;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile, readlink, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveStatic, type StaticServer } from "./helpers/browser.ts";
+import { serveStatic, type StaticServer } from "../lib/tools/static-server.ts";
 import { hashTree, runBuildCli } from "./helpers/publish.ts";
 import { makeFixtureSite, post } from "./helpers/site.ts";
 

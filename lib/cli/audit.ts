@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import Eleventy from "@11ty/eleventy";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
-import { CHROME_PATH, CHROMIUM_FLAGS, serveStatic } from "../../test/helpers/browser.ts";
+import { CHROME_PATH, CHROMIUM_FLAGS } from "../tools/chromium.ts";
+import { serveStatic } from "../tools/static-server.ts";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PAGES = [
