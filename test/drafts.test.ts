@@ -115,3 +115,26 @@ describe("a draft in a dev build (BLOG_DRAFTS=1)", () => {
     expect(await development.read("/sitemap.xml")).not.toContain(DRAFT.slug);
   });
 });
+
+describe("a draft part after the published ones, in a series that declares no parts", () => {
+  it("changes no byte of the published output", async () => {
+    const series = { "fixture-plan": { title: "A series without a plan", description: "Its parts are counted, not declared." } };
+    const published = {
+      "plan-one.md": post({ title: "Plan part one", date: "2020-02-01", series: "fixture-plan", part: 1, tags: ["plans"] }, "One.[^n]\n\n[^n]: A note.\n"),
+      "plan-two.md": post({ title: "Plan part two", date: "2020-02-02", series: "fixture-plan", part: 2, tags: ["plans"] }, "Two.\n"),
+    };
+    const draft = { "plan-three.md": post({ title: "Plan part three", date: "2020-02-03", series: "fixture-plan", part: 3, tags: ["plans", "draft-only"], draft: true }, "Three.\n") };
+    const without = await makeFixtureSite({ posts: published, series });
+    const withDraft = await makeFixtureSite({ posts: { ...published, ...draft }, series });
+    const builds = [await buildSite({ input: without }), await buildSite({ input: withDraft })];
+    try {
+      const [before, after] = await Promise.all(builds.map((build) => allFiles(build.outputDir)));
+      expect(before!.get("plan-one/index.html")).toContain("Part 1 of 2");
+      expect([...after!.keys()].sort()).toEqual([...before!.keys()].sort());
+      for (const [file, content] of before!) expect(after!.get(file), file).toBe(content);
+    } finally {
+      await Promise.all(builds.map((build) => build.cleanup()));
+      await Promise.all([without, withDraft].map((dir) => rm(dir, { recursive: true, force: true })));
+    }
+  });
+});

@@ -283,23 +283,30 @@ function loadPost(readSource: () => string, file: string, urls: SiteUrls, log: I
     for (const problem of describeZodIssues(result.error, data)) {
       log.error({ file, line: lineOfKey(source, problem.field.split(".")[0] ?? ""), field: problem.field, found: problem.found ?? "nothing", expected: problem.expected });
     }
-    return undefined;
   }
-  const frontMatter = result.data;
   if (document.body.trim() === "") {
     log.error({ file, line: document.bodyLineOffset + 1, field: "body", found: "no text", expected: "expected the post's markdown after the front matter" });
     return undefined;
   }
-
   const slug = path.basename(file, ".md");
+  const reportFootnotes = (body: ParsedPost) => {
+    for (const problem of body.footnoteProblems) {
+      log.error({ file, line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
+    }
+  };
+  if (!result.success) {
+    // The body is still checked, so a bad field does not hide a footnote mistake in the same file.
+    reportFootnotes(new ParsedPost(markdown(), document.body, urls, `/${slug}/`, []));
+    return undefined;
+  }
+  const frontMatter = result.data;
+
   const sitePath = frontMatter.permalink ?? `/${slug}/`;
   const targets = frontMatter.part === undefined ? [PAGE, FEED] : [PAGE, FEED, partTarget(frontMatter.part)];
   const body = oneOffBuild
     ? new ParsedPost(markdown(), document.body, urls, sitePath, targets, bodyRereader(file, readSource, document.body))
     : parseOnce(file, document.body, urls, sitePath, frontMatter.part, targets);
-  for (const problem of body.footnoteProblems) {
-    log.error({ file, line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
-  }
+  reportFootnotes(body);
 
   const { series: seriesSlug, ...fields } = frontMatter;
   const post: Post = {
@@ -404,6 +411,9 @@ function linkSeries(posts: ReadonlyArray<Post & { published: boolean }>, seriesS
       log.error({ file: byPart.get(highest)!.file, field: "part", found: `part ${highest}`, expected: `expected at most the ${declaration.parts} parts "${slug}" declares in ${SERIES_FILE}; raise "parts" there` });
     }
 
+    // Only the declared plan and published parts set the count: a draft part
+    // changes nothing a reader sees, not even "Part 1 of N".
+    const highestPublished = parts.filter((post) => post.published).at(-1)?.part ?? 0;
     const series: Series = {
       ...declaration,
       slug,
@@ -412,7 +422,7 @@ function linkSeries(posts: ReadonlyArray<Post & { published: boolean }>, seriesS
       feedPath: `/series/${slug}/rss.xml`,
       posts: [],
       entries: [],
-      total: Math.max(declaration.parts ?? 0, highest),
+      total: Math.max(declaration.parts ?? 0, highestPublished),
     };
     for (let part = 1; part <= series.total; part++) {
       const post = byPart.get(part);
