@@ -38,21 +38,35 @@ export async function readKnownBrokenLinks(inputDir: string, log: IssueLog): Pro
   }
 }
 
-/** A broken link as the link check found it: the page's source file, and the link as written there. */
+/** A broken link as the link check found it: the issue (naming the page's source file), and the site path it points at. */
 export interface BrokenLink {
   issue: ContentIssue;
-  link: string;
+  sitePath: string;
+}
+
+/** The site path a recorded link points at: `/images/a%20b.png?x#y` → `/images/a b.png`. */
+export function linkSitePath(link: string): string {
+  const path = link.replace(/[?#].*$/, "");
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Splits the link check's broken links into those the ledger knows (warnings) and the rest (errors). */
 export function partitionBrokenLinks(ledger: readonly KnownBrokenLink[], broken: readonly BrokenLink[]): { known: BrokenLink[]; unknown: BrokenLink[]; stillBroken: Set<KnownBrokenLink> } {
   const entries = new Map<string, KnownBrokenLink[]>();
-  for (const entry of ledger) entries.set(`${entry.file}\n${entry.link}`, [...(entries.get(`${entry.file}\n${entry.link}`) ?? []), entry]);
+  const keyOf = (file: string, sitePath: string) => `${file}\n${sitePath}`;
+  for (const entry of ledger) {
+    const key = keyOf(entry.file, linkSitePath(entry.link));
+    entries.set(key, [...(entries.get(key) ?? []), entry]);
+  }
   const known: BrokenLink[] = [];
   const unknown: BrokenLink[] = [];
   const stillBroken = new Set<KnownBrokenLink>();
   for (const link of broken) {
-    const matching = entries.get(`${link.issue.file}\n${link.link}`);
+    const matching = entries.get(keyOf(link.issue.file, link.sitePath));
     if (matching) {
       known.push(link);
       for (const entry of matching) stillBroken.add(entry);

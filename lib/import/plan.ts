@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { LEDGER_FILE, type FeedLedger } from "../content/feed-ledger.ts";
 import { jekyllPostId, POSTS_DIR, SERIES_FILE } from "../content/model.ts";
-import { BROKEN_LINKS_FILE, type KnownBrokenLink } from "../content/known-broken-links.ts";
+import { BROKEN_LINKS_FILE, linkSitePath, type KnownBrokenLink } from "../content/known-broken-links.ts";
 import { listStaticFiles, readStaticFolders, staticSitePath } from "../content/static-files.ts";
 import { ImportError, listFiles, readJekyllSite, type JekyllSite } from "./jekyll-site.ts";
 import { siteLinks, type OwnLinks } from "./links.ts";
@@ -214,7 +214,7 @@ function brokenReferences(post: ConvertedPost & { file: string; content: string 
   const offset = post.content.length - post.text.length;
   const bodyStartLine = post.content.slice(0, offset).split("\n").length - 1;
   return siteLinks(post.text, post.format).flatMap(({ line, link }) => {
-    const sitePath = safeDecode(link.replace(/[?#].*$/, ""));
+    const sitePath = linkSitePath(link);
     if (GENERATED_PREFIXES.some((prefix) => sitePath.startsWith(prefix))) return [];
     const candidates = [sitePath, `${sitePath}/`, sitePath.replace(/index\.html?$/, "")];
     return candidates.some((candidate) => known.has(candidate)) ? [] : [{ file: post.file, line: bodyStartLine + line, link }];
@@ -276,13 +276,5 @@ function readJson<T>(root: string, file: string): T | undefined {
     return JSON.parse(text.replace(/^\uFEFF/, "")) as T;
   } catch (error) {
     throw new ImportError(`${file}: found invalid JSON (${(error as Error).message}); restore it from version control and import again`);
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURI(text);
-  } catch {
-    return text;
   }
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { BuildResult, UserConfig } from "@11ty/eleventy";
-import { ContentError, type ContentIssue } from "../content/issues.ts";
+import { ContentError, formatIssue, IssueLog, type ContentIssue } from "../content/issues.ts";
+import { partitionBrokenLinks, pruneKnownBrokenLinks, readKnownBrokenLinks, BROKEN_LINKS_FILE } from "../content/known-broken-links.ts";
 import type { SiteUrls } from "../content/site-urls.ts";
 import type { Blog } from "./content-model.ts";
 
@@ -101,7 +102,12 @@ function readAttributes(attributeText: string, name: string, wanted: string[] | 
  * links are checked as soon as it is scanned and then let go; only a fragment
  * on a page not yet read waits, for that page's ids.
  */
-export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = ".", scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html)): ContentIssue[] {
+/** A link check issue; one about a link to nowhere names the site path it points at. */
+export interface LinkIssue extends ContentIssue {
+  missingTarget?: string;
+}
+
+export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = ".", scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html)): LinkIssue[] {
   const { urls } = blog.site;
   const { staticFiles } = blog.model;
   const published = new Map<string, { result: BuildResult; html: boolean }>();
@@ -110,7 +116,7 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
   }
   const idsOf = new Map<string, ReadonlySet<string>>();
   const waiting: Array<{ targetUrl: string; fragment: string; missing: () => ContentIssue }> = [];
-  const issues: ContentIssue[] = [];
+  const issues: LinkIssue[] = [];
   const resolve = linkResolver(urls);
 
   for (const [url, { result, html }] of published) {
@@ -137,7 +143,7 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
       if (staticFiles.has(sitePath)) continue;
       const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => published.has(candidate));
       if (targetUrl === undefined) {
-        issues.push({ ...problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`), line: lineOf(inputDir, file, value, sitePath) });
+        issues.push({ ...problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`), line: lineOf(inputDir, file, value, sitePath), missingTarget: sitePath });
         continue;
       }
       if (fragment === "" || !published.get(targetUrl)!.html) continue;
@@ -227,8 +233,28 @@ export default function linkCheckPlugin(eleventyConfig: UserConfig, options: { b
     lastScans.set(url, { html, links });
     return links;
   };
-  eleventyConfig.on("eleventy.after", ({ results, directories, runMode }) => {
+  eleventyConfig.on("eleventy.after", async ({ results, directories, runMode }) => {
     const issues = checkLinks(results, options.blog, directories.input, runMode === "build" ? undefined : scanUnlessUnchanged);
-    if (issues.length > 0) throw new ContentError(issues);
+    await judgeAgainstLedger(issues, directories.input, runMode === "build");
   });
+}
+
+/**
+ * Broken links the known-broken-links ledger records are warnings; any other
+ * issue fails the build. After a production build has passed, entries whose
+ * links work now are dropped from the ledger.
+ */
+async function judgeAgainstLedger(issues: readonly LinkIssue[], inputDir: string, production: boolean): Promise<void> {
+  const log = new IssueLog();
+  const ledger = await readKnownBrokenLinks(inputDir, log);
+  log.throwIfAny();
+  const broken = issues.flatMap((issue) => (issue.missingTarget === undefined ? [] : [{ issue, sitePath: issue.missingTarget }]));
+  const { known, stillBroken } = partitionBrokenLinks(ledger, broken);
+  const knownIssues = new Set(known.map((link) => link.issue));
+  const failures = issues.filter((issue) => !knownIssues.has(issue)).map(({ missingTarget: _, ...issue }) => issue);
+  if (failures.length > 0) throw new ContentError(failures);
+  for (const { issue } of known) console.warn(`warning: ${formatIssue(issue)} (a known broken link, recorded in ${BROKEN_LINKS_FILE})`);
+  if (!production) return;
+  const fixed = await pruneKnownBrokenLinks(inputDir, ledger, stillBroken);
+  if (fixed.length > 0) console.log(`Dropped ${fixed.length} link(s) that work now from ${BROKEN_LINKS_FILE}; commit it with the posts.`);
 }
