@@ -54,7 +54,7 @@ describe("series mistakes fail the build with a message naming the file and the 
       "move-1.md": part(1),
       "move-3.md": part(3),
     });
-    expect(message).toMatch(/posts\/move-3\.md: part: found parts 1, 3 of "moving-house";.*part 2 is missing/);
+    expect(message).toMatch(/posts\/move-3\.md:5: part: found part 3 of "moving-house";.*part 2 is missing/);
     expect(message).toContain("add part 2, as a draft if it is not ready");
   });
 

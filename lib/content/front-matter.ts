@@ -1,4 +1,4 @@
-import yaml from "js-yaml";
+import { parseDocument } from "yaml";
 
 export interface SplitDocument {
   /** Parsed YAML front matter (an empty object when there is none). */
@@ -38,18 +38,35 @@ export function splitFrontMatter(source: string): SplitDocument {
   }
 
   const yamlText = lines.slice(1, closing).join("\n");
-  let data: unknown;
-  try {
-    // CORE_SCHEMA leaves dates as text: js-yaml's own timestamps roll an impossible
-    // day over silently (2018-02-30 becomes March 2), so the post schema parses them strictly.
-    data = yaml.load(yamlText, { schema: yaml.CORE_SCHEMA }) ?? {};
-  } catch (error) {
-    if (error instanceof yaml.YAMLException) {
-      // js-yaml counts from 0 inside the YAML block, which starts on file line 2.
-      const line = error.mark ? error.mark.line + 2 : undefined;
-      throw new FrontMatterSyntaxError(`invalid YAML: ${error.reason}`, line);
-    }
-    throw error;
+  return { data: parseYaml(yamlText), body: lines.slice(closing + 1).join("\n"), bodyLineOffset: closing + 1 };
+}
+
+/**
+ * How many times aliases (`*name`) may be expanded in one post's front matter.
+ * Nine nested aliases of nine make a title of 387 million strings (the "billion
+ * laughs"); no real front matter uses more than a few.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The YAML block starts on file line 2, after the opening ---. */
+const YAML_FIRST_LINE = 2;
+
+function parseYaml(yamlText: string): unknown {
+  // The core schema leaves dates as text: the post schema parses them strictly
+  // (YAML 1.1 timestamps roll an impossible day over, 2018-02-30 to March 2).
+  const document = parseDocument(yamlText, { schema: "core", prettyErrors: true, uniqueKeys: true });
+  const [error] = document.errors;
+  if (error) {
+    // The pretty message ends with a copy of the line; the reader has the file.
+    const reason = error.message.split(/ at line \d+/)[0] ?? error.message;
+    throw new FrontMatterSyntaxError(`invalid YAML: ${reason}`, error.linePos ? error.linePos[0].line + YAML_FIRST_LINE - 1 : undefined);
   }
-  return { data, body: lines.slice(closing + 1).join("\n"), bodyLineOffset: closing + 1 };
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const alias = /(?:^|[\s[{,:])\*[^\s,\]}]/m.exec(yamlText);
+    const line = alias ? yamlText.slice(0, alias.index + 1).split("\n").length + YAML_FIRST_LINE - 1 : 1;
+    throw new FrontMatterSyntaxError(`aliases (*name) expand to more than ${MAX_ALIAS_COUNT} values; write the value out instead of repeating an alias`, line);
+  }
 }

@@ -53,10 +53,34 @@ export class IssueLog {
   }
 }
 
-/** Shows a found value the way the author typed it, clipped to one short line. */
-export function quote(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : value instanceof Date ? value.toISOString() : JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** The most characters of a found value a message shows. */
+export const QUOTE_LIMIT = 60;
+
+/**
+ * Shows a found value the way the author typed it, clipped to one short line.
+ * Only as much of the value as the line shows is ever written out: a value of
+ * megabytes (or the expansion of YAML aliases) must not make a message of them.
+ */
+export function quote(value: unknown, limit = QUOTE_LIMIT): string {
+  const text = boundedJson(value, limit + 1);
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
+}
+
+/** JSON for a value, stopping soon after `budget` characters. */
+function boundedJson(value: unknown, budget: number): string {
+  if (typeof value === "string") return JSON.stringify(value.slice(0, budget));
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+  if (value === null || typeof value !== "object") return typeof value === "bigint" ? String(value) : JSON.stringify(value) ?? String(value);
+  const isList = Array.isArray(value);
+  let text = isList ? "[" : "{";
+  // for...in, not Object.entries: a list of millions is read only as far as shown.
+  for (const key in value) {
+    if (text.length >= budget) break;
+    if (text.length > 1) text += ",";
+    if (!isList) text += `${JSON.stringify(key.slice(0, budget))}:`;
+    text += boundedJson((value as Record<string, unknown>)[key], budget - text.length);
+  }
+  return text + (isList ? "]" : "}");
 }
 
 /** Levenshtein distance, for "did you mean" hints on misspelt keys. */

@@ -6,7 +6,7 @@ import type { MarkdownIt } from "markdown-it";
 import { FrontMatterSyntaxError, splitFrontMatter } from "./front-matter.ts";
 import { checkLedger, readLedger, type FeedLedger } from "./feed-ledger.ts";
 import type { FootnoteSummary } from "./footnotes.ts";
-import { formatIssue, IssueLog, nearest, type ContentIssue } from "./issues.ts";
+import { formatIssue, IssueLog, nearest, quote, type ContentIssue } from "./issues.ts";
 import { createMarkdown, type RenderTarget } from "./markdown.ts";
 import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
 import { describeZodIssues, JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration, type SiteDeclaration } from "./schema.ts";
@@ -39,6 +39,8 @@ export interface Post extends Omit<PostFrontMatter, "series"> {
   words: number;
   readingMinutes: number;
   footnotes: readonly FootnoteSummary[];
+  /** The file line of each front-matter field, for messages. */
+  fieldLines: Readonly<Partial<Record<string, number>>>;
   /** The markdown holds raw HTML, which only a pass over the output can vet for feeds. */
   hasRawHtml: boolean;
   series?: SeriesPosition;
@@ -268,6 +270,7 @@ function loadPost(readSource: () => string, file: string, urls: SiteUrls, log: I
   }
 
   const data = document.data;
+  const lines = fieldLines(source, document.bodyLineOffset);
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     log.error({ file, line: 1, field: "front matter", found: typeof data, expected: "expected fields such as title: and date: between --- lines" });
     return undefined;
@@ -275,13 +278,13 @@ function loadPost(readSource: () => string, file: string, urls: SiteUrls, log: I
   for (const key of Object.keys(data)) {
     if (POST_FIELDS.includes(key) || JEKYLL_FIELDS.includes(key)) continue;
     const suggestion = nearest(key, POST_FIELDS);
-    log.warn({ file, line: lineOfKey(source, key), field: key, expected: `unknown front-matter field${suggestion ? `; did you mean "${suggestion}"?` : `; known fields are ${POST_FIELDS.join(", ")}`}` });
+    log.warn({ file, line: lines[key], field: key, expected: `unknown front-matter field${suggestion ? `; did you mean "${suggestion}"?` : `; known fields are ${POST_FIELDS.join(", ")}`}` });
   }
 
   const result = PostFrontMatterSchema.safeParse(data);
   if (!result.success) {
     for (const problem of describeZodIssues(result.error, data)) {
-      log.error({ file, line: lineOfKey(source, problem.field.split(".")[0] ?? ""), field: problem.field, found: problem.found ?? "nothing", expected: problem.expected });
+      log.error({ file, line: lines[problem.field.split(".")[0] ?? ""], field: problem.field, found: problem.found ?? "nothing", expected: problem.expected });
     }
   }
   if (document.body.trim() === "") {
@@ -321,6 +324,7 @@ function loadPost(readSource: () => string, file: string, urls: SiteUrls, log: I
     words: body.words,
     readingMinutes: body.readingMinutes,
     footnotes: body.footnotes,
+    fieldLines: lines,
     hasRawHtml: body.hasRawHtml,
     render: oneOffBuild ? (target) => body.take(target) : (target) => body.render(target),
   };
@@ -353,10 +357,15 @@ export function jekyllPostId(sitePath: string, slug: string): string {
   return `${directory}/${slug}`;
 }
 
-function lineOfKey(source: string, key: string): number | undefined {
-  const lines = source.replace(/^\uFEFF/, "").split(/\r\n?|\n/);
-  const index = lines.findIndex((line, i) => i > 0 && line.startsWith(`${key}:`));
-  return index === -1 ? undefined : index + 1;
+/** The line of each top-level key in the front matter (which ends before the body's first line). */
+function fieldLines(source: string, bodyLineOffset: number): Partial<Record<string, number>> {
+  const lines: Partial<Record<string, number>> = {};
+  const frontMatter = source.replace(/^\uFEFF/, "").split(/\r\n?|\n/, bodyLineOffset);
+  frontMatter.forEach((line, index) => {
+    const key = /^([^\s:#][^:]*):/.exec(line)?.[1];
+    if (key !== undefined && lines[key] === undefined) lines[key] = index + 1;
+  });
+  return lines;
 }
 
 function checkPermalinks(posts: readonly Post[], log: IssueLog): void {
@@ -364,10 +373,10 @@ function checkPermalinks(posts: readonly Post[], log: IssueLog): void {
   for (const post of posts) {
     const reserved = RESERVED_PATHS.find((prefix) => post.sitePath.startsWith(prefix));
     if (reserved || post.sitePath === "/") {
-      log.error({ file: post.file, field: "permalink", found: JSON.stringify(post.sitePath), expected: `expected a URL the site does not use itself (${reserved ?? "/"} belongs to the site); choose another permalink` });
+      log.error({ file: post.file, field: "permalink", found: quote(post.sitePath), expected: `expected a URL the site does not use itself (${reserved ?? "/"} belongs to the site); choose another permalink` });
     }
     const owner = owners.get(post.sitePath);
-    if (owner) log.error({ file: post.file, field: "permalink", found: JSON.stringify(post.sitePath), expected: `expected a URL of its own, but ${owner.file} is published there too; rename one file or set a different permalink` });
+    if (owner) log.error({ file: post.file, field: "permalink", found: quote(post.sitePath), expected: `expected a URL of its own, but ${owner.file} is published there too; rename one file or set a different permalink` });
     else owners.set(post.sitePath, post);
   }
 }
@@ -384,7 +393,7 @@ function linkSeries(posts: ReadonlyArray<Post & { published: boolean }>, seriesS
     }
     if (!(slug in declarations)) {
       const suggestion = nearest(slug, declared);
-      log.error({ file: post.file, field: "series", found: JSON.stringify(slug), expected: `expected a series declared in ${SERIES_FILE}${suggestion ? `; did you mean "${suggestion}"?` : ""} (declared: ${declared.join(", ") || "none"}); or add "${slug}" to ${SERIES_FILE}` });
+      log.error({ file: post.file, field: "series", found: quote(slug), expected: `expected a series declared in ${SERIES_FILE}${suggestion ? `; did you mean "${suggestion}"?` : ""} (declared: ${declared.join(", ") || "none"}); or add "${slug}" to ${SERIES_FILE}` });
       continue;
     }
     if (post.part === undefined) {
@@ -404,8 +413,12 @@ function linkSeries(posts: ReadonlyArray<Post & { published: boolean }>, seriesS
       else byPart.set(post.part!, post);
     }
     const highest = parts.at(-1)?.part ?? 0;
-    for (let part = 1; part < highest; part++) {
-      if (!byPart.has(part)) log.error({ file: parts.find((post) => post.part! > part)!.file, field: "part", found: `parts ${[...byPart.keys()].join(", ")} of "${slug}"`, expected: `expected parts numbered 1, 2, 3... without gaps; part ${part} is missing (renumber, or add part ${part}, as a draft if it is not ready)` });
+    for (const gap of missingParts([...byPart.keys()])) {
+      const missing = gap.first === gap.last
+        ? `part ${gap.first} is missing (renumber, or add part ${gap.first}, as a draft if it is not ready)`
+        : `parts ${gap.first} to ${gap.last} are missing (renumber, or add them, as drafts if they are not ready)`;
+      const next = byPart.get(gap.last + 1)!;
+      log.error({ file: next.file, line: next.fieldLines.part, field: "part", found: `part ${gap.last + 1} of "${slug}"`, expected: `expected parts numbered 1, 2, 3... without gaps; ${missing}` });
     }
     if (declaration.parts !== undefined && highest > declaration.parts) {
       log.error({ file: byPart.get(highest)!.file, field: "part", found: `part ${highest}`, expected: `expected at most the ${declaration.parts} parts "${slug}" declares in ${SERIES_FILE}; raise "parts" there` });
@@ -435,6 +448,17 @@ function linkSeries(posts: ReadonlyArray<Post & { published: boolean }>, seriesS
     result.push(series);
   }
   return result.filter((series) => series.posts.length > 0);
+}
+
+/** The runs of part numbers missing below the highest, each as one range. */
+function missingParts(parts: readonly number[]): Array<{ first: number; last: number }> {
+  const gaps: Array<{ first: number; last: number }> = [];
+  let expected = 1;
+  for (const part of [...parts].sort((a, b) => a - b)) {
+    if (part > expected) gaps.push({ first: expected, last: part - 1 });
+    expected = part + 1;
+  }
+  return gaps;
 }
 
 function newestFirst(a: Post, b: Post): number {

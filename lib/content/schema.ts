@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
+import { quote } from "./issues.ts";
 import { NOT_STATIC, STATIC_FOLDER } from "./static-files.ts";
 
 /**
@@ -7,6 +8,13 @@ import { NOT_STATIC, STATIC_FOLDER } from "./static-files.ts";
  * the build (validation), the scaffold (`npm run new`) and the types below.
  */
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * The most parts a series may have. A long series runs to a few dozen parts;
+ * a part number far beyond that is a typo (a date, say), and every part below
+ * it would be listed as missing.
+ */
+export const MAX_SERIES_PARTS = 100;
 
 const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -38,7 +46,7 @@ export const PostFrontMatterSchema = z.object({
   date: postDate,
   updated: postDate.optional(),
   series: z.string({ error: "expected a series slug from _data/series.json" }).regex(SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" }).optional(),
-  part: z.number({ error: "expected the part number as a whole number, like 2" }).int({ error: "expected a whole number, like 2" }).positive({ error: "expected a positive whole number, like 2" }).optional(),
+  part: z.number({ error: "expected the part number as a whole number, like 2" }).int({ error: "expected a whole number, like 2" }).positive({ error: "expected a positive whole number, like 2" }).max(MAX_SERIES_PARTS, { error: `expected a part number from 1 to ${MAX_SERIES_PARTS}` }).optional(),
   tags: z.array(z.string().trim().min(1), { error: "expected a list of tags, like [databases, migrations]" }).default([]),
   summary: z.string({ error: "expected a one-sentence summary as text" }).trim().min(1, { error: "expected a non-empty summary, or no summary field" }).optional(),
   draft: z.boolean({ error: "expected true or false (without quotes)" }).default(false),
@@ -58,7 +66,7 @@ export const JEKYLL_FIELDS = ["layout"];
 export const SeriesSchema = z.object({
   title: z.string({ error: "expected the series title as text" }).trim().min(1),
   description: z.string({ error: "expected a description of the series as text" }).trim().min(1),
-  parts: z.number({ error: "expected the number of planned parts as a whole number" }).int().positive().optional(),
+  parts: z.number({ error: "expected the number of planned parts as a whole number" }).int().positive().max(MAX_SERIES_PARTS, { error: `expected at most ${MAX_SERIES_PARTS} planned parts` }).optional(),
 }).strict();
 
 export const SeriesFileSchema = z.record(z.string().regex(SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" }), SeriesSchema);
@@ -101,6 +109,5 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 function describeValue(value: unknown): string {
   const kind = value === null ? "null" : Array.isArray(value) ? "list" : value instanceof Date ? "date" : typeof value;
-  const shown = value instanceof Date ? value.toISOString().slice(0, 10) : JSON.stringify(value) ?? String(value);
-  return `${kind} ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`;
+  return `${kind} ${value instanceof Date ? value.toISOString().slice(0, 10) : quote(value)}`;
 }
