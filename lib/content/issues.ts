@@ -72,13 +72,15 @@ function boundedJson(value: unknown, budget: number): string {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   if (value === null || typeof value !== "object") return typeof value === "bigint" ? String(value) : JSON.stringify(value) ?? String(value);
   const isList = Array.isArray(value);
+  // Read by index, not Object.entries or for...in: both list every key of a list of millions first.
+  const keys = isList ? undefined : Object.keys(value);
+  const count = isList ? value.length : keys!.length;
   let text = isList ? "[" : "{";
-  // for...in, not Object.entries: a list of millions is read only as far as shown.
-  for (const key in value) {
-    if (text.length >= budget) break;
-    if (text.length > 1) text += ",";
-    if (!isList) text += `${JSON.stringify(key.slice(0, budget))}:`;
-    text += boundedJson((value as Record<string, unknown>)[key], budget - text.length);
+  for (let index = 0; index < count && text.length < budget; index++) {
+    if (index > 0) text += ",";
+    const key = isList ? index : keys![index]!;
+    if (!isList) text += `${JSON.stringify(String(key).slice(0, budget))}:`;
+    text += boundedJson((value as Record<string | number, unknown>)[key], budget - text.length);
   }
   return text + (isList ? "]" : "}");
 }
