@@ -9,6 +9,7 @@ import feedsPlugin from "./lib/plugins/feeds.ts";
 import guardsPlugin from "./lib/plugins/guards.ts";
 import linkCheckPlugin from "./lib/plugins/link-check.ts";
 import pagesPlugin from "./lib/plugins/pages.ts";
+import searchPlugin from "./lib/plugins/search.ts";
 import seoPlugin from "./lib/plugins/seo.ts";
 import staticFilesPlugin from "./lib/plugins/static-files.ts";
 import { pathPrefixFromEnvironment } from "./lib/content/site-urls.ts";
@@ -40,6 +41,9 @@ export default function registerSite(eleventyConfig) {
 
   // Checks over the finished site.
   eleventyConfig.addPlugin(linkCheckPlugin, { blog });
+
+  // The dev server's search index (a production build indexes its release itself).
+  eleventyConfig.addPlugin(searchPlugin);
 
   // Records kept once a production build has passed.
   eleventyConfig.addPlugin(feedLedgerPlugin, { blog });

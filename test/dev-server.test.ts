@@ -3,6 +3,7 @@ import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/pr
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSearchBundle, type SearchBundle } from "./helpers/search.ts";
 import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
 
 /*
@@ -151,6 +152,19 @@ describe("npm start", () => {
   it("serves drafts, marked as drafts", async () => {
     const page = await server.waitFor("the draft page", server.servedWith("/dev-server-draft/", "A draft seen only in the dev server"));
     expect(page.value).toContain('class="draft-badge"');
+  });
+
+  it("serves a search of the dev build, drafts included and marked, and indexes an edit after the rebuild", async () => {
+    const indexed = (check: (bundle: SearchBundle) => boolean) => async () => {
+      const bundle = await readSearchBundle(path.join(server.site, "_dev-site")).catch(() => undefined);
+      return bundle && check(bundle) ? bundle : undefined;
+    };
+    const first = await server.waitFor("the draft in the search index", indexed((bundle) => bundle.pages.some((page) => page.url === "/dev-server-draft/")));
+    expect(first.value.pages.find((page) => page.url === "/dev-server-draft/")?.meta.draft).toBe("Draft");
+    expect((await server.fetch("/search/"))?.body).toContain('role="search"');
+    expect((await server.fetch("/pagefind/pagefind.js"))?.status).toBe(200);
+    await server.edit(DRAFT_FILE, (text) => text.replace("Draft text.", "Draft text. A wombatique."));
+    timings["search index after an edit"] = (await server.waitFor("the edit in the search index", indexed((bundle) => bundle.words.includes("wombatiqu")))).ms;
   });
 
   it("serves an edited post", async () => {

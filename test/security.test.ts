@@ -6,6 +6,8 @@ import { serveStatic, type StaticServer } from "../lib/tools/static-server.ts";
 import { launchBrowser } from "./helpers/browser.ts";
 import { buildSite, type BuiltSite } from "./helpers/site.ts";
 
+const SEARCH_PAGE = "/search/";
+
 let site: BuiltSite;
 let htmlPages: string[];
 
@@ -53,12 +55,12 @@ describe("the content security policy in the markup", () => {
     expect(found).toEqual([]);
   });
 
-  it("ships the same policy in a meta tag on every page, forbidding inline and foreign scripts", async () => {
+  it("ships the same policy in a meta tag on every page but the search page, forbidding inline and foreign scripts", async () => {
     const policies = new Set<string>();
     for (const sitePath of htmlPages) {
       const metas = (await site.document(sitePath)).querySelectorAll('head > meta[http-equiv="Content-Security-Policy"]');
       expect(metas.length, `${sitePath} should carry one CSP meta tag`).toBe(1);
-      policies.add(metas[0]!.getAttribute("content") ?? "");
+      if (sitePath !== SEARCH_PAGE) policies.add(metas[0]!.getAttribute("content") ?? "");
     }
     expect(policies.size).toBe(1);
     const policy = parsePolicy([...policies][0]!);
@@ -70,6 +72,17 @@ describe("the content security policy in the markup", () => {
     expect(scripts!.every((source) => source === "'self'" || source === "'none'"), `script sources: ${scripts!.join(" ")}`).toBe(true);
     expect(policy.get("object-src")).toEqual(["'none'"]);
     expect(policy.get("base-uri")).toEqual(["'self'"]);
+  });
+
+  it("allows the search page, and it alone, to compile WebAssembly: the same policy plus 'wasm-unsafe-eval'", async () => {
+    const policyOf = async (sitePath: string) => parsePolicy((await site.document(sitePath)).querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute("content")!);
+    const general = await policyOf("/");
+    const search = await policyOf(SEARCH_PAGE);
+    expect(search.get("script-src")).toEqual([...scriptSources(general)!, "'wasm-unsafe-eval'"]);
+    for (const [directive, sources] of general) if (directive !== "script-src") expect(search.get(directive), directive).toEqual(sources);
+    const withWasm = [];
+    for (const sitePath of htmlPages) if ((await site.read(sitePath)).includes("wasm-unsafe-eval")) withWasm.push(sitePath);
+    expect(withWasm).toEqual([SEARCH_PAGE]);
   });
 
   it("ships the policy, and more, in _headers for hosts that read it", async () => {
@@ -85,6 +98,13 @@ describe("the content security policy in the markup", () => {
     expect(headerPolicy.get("frame-ancestors")).toEqual(["'none'"]);
     expect(everyPage).toMatch(/^\s+X-Content-Type-Options: nosniff$/m);
     // Hashed asset names make long-lived caching safe.
+    // The search page's rule replaces the general policy (two policies would both apply) with its meta policy as a header.
+    const searchRule = rules.find((rule) => rule.startsWith(`${SEARCH_PAGE}\n`));
+    expect(searchRule).toMatch(/^\s+! Content-Security-Policy$/m);
+    const searchPolicy = parsePolicy(/^\s+Content-Security-Policy:\s*(.+)$/m.exec(searchRule ?? "")?.[1] ?? "");
+    const searchMeta = (await site.document(SEARCH_PAGE)).querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute("content")!;
+    for (const [directive, sources] of parsePolicy(searchMeta)) expect(searchPolicy.get(directive), directive).toEqual(sources);
+    expect(searchPolicy.get("frame-ancestors")).toEqual(["'none'"]);
     const assets = rules.find((rule) => rule.startsWith("/assets/*\n"));
     expect(assets).toMatch(/Cache-Control: .*immutable/);
   });

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
+import { SearchIndexError, writeSearchIndex } from "../search/search-index.ts";
 import { carryForwardAssets, createRelease, DEFAULT_KEEP, pruneReleases, publishPaths, readLiveSite, switchLiveSite, type LiveSite } from "../publish/releases.ts";
 
 const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
@@ -56,11 +57,15 @@ async function main(): Promise<number> {
     const eleventy = new Eleventy(paths.root, release.dir, { configPath: CONFIG, quietMode: true });
     (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
     await eleventy.write();
+    // The checks have passed: the release gets its own search index before it goes live.
+    await writeSearchIndex(release.dir);
   } catch (error) {
     await rm(release.dir, { recursive: true, force: true });
     const issues = findContentError(error)?.issues;
     if (issues) {
       console.error(new ContentError(issues).message);
+    } else if (error instanceof SearchIndexError) {
+      console.error(error.message);
     } else {
       // Not the author's content: a bug or a broken template. Show everything.
       for (const line of held.lines) console.error(line);

@@ -48,10 +48,10 @@ export function installTaggedFootnotes(md: MarkdownIt): void {
       `<sup class="fn-ref"><a href="${escapeHtml(noteHref(label, env))}" id="${escapeHtml(env.idPrefix + referenceId(label, subId))}" role="doc-noteref" aria-label="Note ${number}">${number}</a></sup>`;
     if (env.mode !== "page" || subId > 0) return reference;
     // The sidenote repeats the note beside the text for wide screens. It is hidden
-    // from assistive technology and from the tab order: the endnote is the real one.
+    // from assistive technology, from the tab order and from the site search: the endnote is the real one.
     const inlines = (env as EnvWithDefinitions)[DEFINITIONS]?.get(label) ?? [];
     const content = inlines.map((inline) => md.renderer.renderInline(inline.children ?? [], options, { ...env, inSidenote: true })).join(" ");
-    return `${reference}<span class="sidenote" aria-hidden="true"><span class="sidenote-number">${number}</span> ${content}</span>`;
+    return `${reference}<span class="sidenote" aria-hidden="true" data-pagefind-ignore><span class="sidenote-number">${number}</span> ${content}</span>`;
   });
 
   md.renderer.rules.footnote_block_open = envRule((_tokens, _index, _options, env) => {

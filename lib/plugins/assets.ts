@@ -12,7 +12,7 @@ interface HashedAsset {
 }
 
 export const STYLESHEET = "assets/scss/site.scss";
-export const SCRIPTS = ["assets/js/footnotes.js"];
+export const SCRIPTS = ["assets/js/footnotes.js", "assets/js/search.js"];
 
 export function contentHash(body: string): string {
   return createHash("sha256").update(body).digest("hex").slice(0, 10);
@@ -60,6 +60,11 @@ export class Assets {
 
   get footnotes(): string {
     return this.get("footnotes").sitePath;
+  }
+
+  /** Loaded by the search page alone. */
+  get search(): string {
+    return this.get("search").sitePath;
   }
 }
 

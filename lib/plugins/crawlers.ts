@@ -3,12 +3,22 @@ import { XmlElement, xmlDocument } from "../content/xml.ts";
 import type { Blog } from "./content-model.ts";
 import { isoDate } from "./dates.ts";
 import { PAGES } from "./pages.ts";
+import { SEARCH_PAGE_PATH } from "../search/search-index.ts";
 
 /** sitemap.xml, robots.txt and the _headers file hosts read: what machines need to know. */
+const policy = (scriptSources: string) =>
+  `default-src 'self'; script-src ${scriptSources}; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'`;
 /** The policy every page carries in a <meta> tag: nothing inline, nothing from other hosts. */
-export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+export const CONTENT_SECURITY_POLICY = policy("'self'");
+/** The search page's: Pagefind runs WebAssembly, which a policy allows only with 'wasm-unsafe-eval'. */
+export const SEARCH_CONTENT_SECURITY_POLICY = policy("'self' 'wasm-unsafe-eval'");
 /** Headers can say more than <meta> can: frame-ancestors is ignored in a meta policy. */
-export const HEADER_CONTENT_SECURITY_POLICY = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
+const asHeader = (pagePolicy: string) => `${pagePolicy}; frame-ancestors 'none'`;
+export const HEADER_CONTENT_SECURITY_POLICY = asHeader(CONTENT_SECURITY_POLICY);
+
+export function contentSecurityPolicy(sitePath: string): string {
+  return sitePath === SEARCH_PAGE_PATH ? SEARCH_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+}
 
 /** Every HTML page a reader may land on, from the page table and the content model. */
 export function sitemapPaths(blog: Blog): string[] {
@@ -34,7 +44,7 @@ export function sitemap(blog: Blog, pageUrls: readonly string[]): string {
 }
 
 export default function crawlersPlugin(eleventyConfig: UserConfig): void {
-  eleventyConfig.addGlobalData("contentSecurityPolicy", CONTENT_SECURITY_POLICY);
+  eleventyConfig.addFilter("contentSecurityPolicy", contentSecurityPolicy);
   eleventyConfig.addTemplate("crawlers/sitemap.11ty.js", {
     render: (data: { blog: Blog }) => sitemap(data.blog, sitemapPaths(data.blog)),
   }, { permalink: "/sitemap.xml", eleventyExcludeFromCollections: true });
@@ -49,6 +59,12 @@ export default function crawlersPlugin(eleventyConfig: UserConfig): void {
       `  Content-Security-Policy: ${HEADER_CONTENT_SECURITY_POLICY}`,
       "  X-Content-Type-Options: nosniff",
       "  Referrer-Policy: strict-origin-when-cross-origin",
+      // Hosts give a path every matching rule's headers, and two policies both
+      // apply; so the search page's rule first detaches the general policy
+      // ("! name", Cloudflare's syntax), then sets its own.
+      data.blog.href(SEARCH_PAGE_PATH),
+      "  ! Content-Security-Policy",
+      `  Content-Security-Policy: ${asHeader(SEARCH_CONTENT_SECURITY_POLICY)}`,
       `${data.blog.href("/assets/*")}`,
       "  Cache-Control: public, max-age=31536000, immutable",
       "",

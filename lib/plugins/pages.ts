@@ -1,5 +1,6 @@
 import type { UserConfig } from "@11ty/eleventy";
 import type { Post } from "../content/model.ts";
+import { SEARCH_PAGE_PATH } from "../search/search-index.ts";
 
 /**
  * The site's own pages. Their markup lives in `_includes/pages/`; this table
@@ -67,6 +68,7 @@ export const PAGES: Record<string, PageDefinition> = {
     title: perPage('"Posts tagged “" ~ currentTag.name ~ "”"'),
   },
   notes: { template: "pages/notes.njk", permalink: "/notes/", title: "Notes", description: "Every footnote on the site, grouped by its tag, with the places that cite it." },
+  search: { template: "pages/search.njk", permalink: SEARCH_PAGE_PATH, title: "Search", description: "Search every post by its words, tags and series." },
   feeds: { template: "pages/feeds.njk", permalink: "/feeds/", title: "Feeds", description: "Follow the blog in a feed reader: the addresses to copy." },
 };
 

@@ -1,11 +1,10 @@
-import { mkdir, readFile, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { AxeResults } from "axe-core";
 import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useServedRealSite } from "../helpers/browser.ts";
+import { AXE_PATH, keepOnLoopback, useServedRealSite } from "../helpers/browser.ts";
 import { REPO, text } from "../helpers/site.ts";
 
 /** Where the screenshots go for a person to look at; the folder is gitignored. */
@@ -13,11 +12,7 @@ const SCREENSHOTS = path.join(REPO, "test/artifacts/screenshots");
 /** What arrives in the first round trip of a new connection (10 TCP segments, about 14 KB). */
 const PAGE_BUDGET_BYTES = 14 * 1024;
 const PART_3 = "/no-planned-downtime-chasm-part3/";
-/** Served by the test from the site's own origin, so axe runs under the page's real CSP. */
-const AXE_PATH = "/__quality-test__/axe.js";
 const SCHEMES = ["light", "dark"] as const;
-
-const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const real = useServedRealSite();
 let htmlPages: string[];
@@ -37,14 +32,7 @@ beforeAll(async () => {
 /** A browser context that records every request and lets none leave 127.0.0.1. */
 async function openContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await real.browser.newContext(options);
-  const axe = await axeSource;
-  await context.route("**/*", async (route) => {
-    const url = new URL(route.request().url());
-    requested.add(url.href);
-    if (url.hostname !== "127.0.0.1") return route.abort("blockedbyclient");
-    if (url.pathname === AXE_PATH) return route.fulfill({ body: axe, contentType: "text/javascript" });
-    return route.continue();
-  });
+  await keepOnLoopback(context, requested);
   return context;
 }
 

@@ -1,4 +1,6 @@
-import { chromium, type Browser } from "playwright-core";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { CHROME_PATH, CHROMIUM_FLAGS } from "../../lib/tools/chromium.ts";
 import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
@@ -6,6 +8,25 @@ import { buildSite, type BuiltSite } from "./site.ts";
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/** Served by the tests from the site's own origin, so axe runs under the page's real CSP. */
+export const AXE_PATH = "/__browser-test__/axe.js";
+const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Keeps a context's requests on 127.0.0.1: each is recorded in `requested`, any
+ * other host is refused, and AXE_PATH serves axe-core.
+ */
+export async function keepOnLoopback(context: BrowserContext, requested: Set<string>): Promise<void> {
+  const axe = await axeSource;
+  await context.route("**/*", async (route) => {
+    const url = new URL(route.request().url());
+    requested.add(url.href);
+    if (url.hostname !== "127.0.0.1") return route.abort("blockedbyclient");
+    if (url.pathname === AXE_PATH) return route.fulfill({ body: axe, contentType: "text/javascript" });
+    return route.continue();
+  });
 }
 
 /** The real site built, served on 127.0.0.1 and open to a browser: the setup every reader test shares. */

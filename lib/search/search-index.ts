@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { readdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import * as pagefind from "pagefind";
+
+/**
+ * The site search: a Pagefind index of the built site, at `/pagefind/`
+ * (Pagefind's own bundle path, which its script finds under any path prefix).
+ * Pagefind indexes only the pages that mark their text `data-pagefind-body`,
+ * which the post layout does, so listing pages, tag pages and the notes index
+ * stay out; the layout's other `data-pagefind-*` attributes give the results
+ * their date, series part, summary and filters.
+ */
+export const SEARCH_BUNDLE_PATH = "/pagefind/";
+export const SEARCH_PAGE_PATH = "/search/";
+
+/** Pagefind's ready-made interfaces: our search page renders results itself, so they are not published. */
+const UNUSED_BUNDLE_FILE = /^pagefind-(?:ui|modular-ui|component-ui|highlight)\.(?:js|css)$/;
+
+export class SearchIndexError extends Error {
+  constructor(problems: readonly string[]) {
+    super(`The search index could not be built:\n  ${problems.join("\n  ")}`);
+    this.name = "SearchIndexError";
+  }
+}
+
+export interface SearchIndexSummary {
+  /** HTML files Pagefind read (every page; only posts are indexed). */
+  pagesRead: number;
+  bundleDir: string;
+}
+
+/**
+ * Indexes the HTML under `siteDir` and writes the bundle to `<siteDir>/pagefind/`.
+ * The bundle is written beside the old one and swapped in by rename, so a
+ * reader searching while it is rebuilt (the dev server) meets a whole index.
+ */
+export async function writeSearchIndex(siteDir: string): Promise<SearchIndexSummary> {
+  const bundleDir = path.join(siteDir, SEARCH_BUNDLE_PATH.slice(1, -1));
+  const next = `${bundleDir}.next-${randomBytes(4).toString("hex")}`;
+  try {
+    const { index, errors } = await pagefind.createIndex({});
+    if (!index) throw new SearchIndexError(errors);
+    const added = await index.addDirectory({ path: siteDir });
+    if (added.errors.length > 0) throw new SearchIndexError(added.errors);
+    const written = await index.writeFiles({ outputPath: next });
+    if (written.errors.length > 0) throw new SearchIndexError(written.errors);
+    for (const name of await readdir(next)) {
+      if (UNUSED_BUNDLE_FILE.test(name)) await rm(path.join(next, name));
+    }
+    await swapIn(next, bundleDir);
+    return { pagesRead: added.page_count, bundleDir };
+  } finally {
+    await rm(next, { recursive: true, force: true });
+    // Pagefind runs as a child process; left running it would keep Node alive.
+    await pagefind.close();
+  }
+}
+
+async function swapIn(next: string, bundleDir: string): Promise<void> {
+  const old = `${next}.old`;
+  const hadOld = await rename(bundleDir, old).then(() => true, (error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return false;
+    throw error;
+  });
+  await rename(next, bundleDir);
+  if (hadOld) await rm(old, { recursive: true, force: true });
+}

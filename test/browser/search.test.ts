@@ -1,0 +1,249 @@
+import { rm } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import type { AxeResults } from "axe-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeSearchIndex } from "../../lib/search/search-index.ts";
+import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
+import { AXE_PATH, keepOnLoopback, launchBrowser } from "../helpers/browser.ts";
+import { buildSite, makeFixtureSite, post, type BuiltSite } from "../helpers/site.ts";
+
+/*
+ * The search page in Chromium, on a fixture site indexed as a release is.
+ * Each word below is in one post only, so a result for it names that post.
+ */
+const SERIES = "no-planned-downtime-chasm";
+const SERIES_TITLE = "Crossing the no-downtime chasm";
+const UNIQUE = "kestrelvanq";
+const DRAFT_WORD = "draftoqueb";
+const SHARED = "migration";
+
+const posts = {
+  "moving-kestrel-tables.md": post(
+    { title: "Moving the kestrel tables", date: "2022-05-10", series: SERIES, part: 1, tags: ["databases", "migrations"], summary: "How the tables moved." },
+    `The ${UNIQUE} back-fill ran for a week, one ${SHARED} batch at a time.\n`,
+  ),
+  "second-part.md": post({ title: "After the move", date: "2022-05-20", series: SERIES, part: 2, tags: ["migrations"] }, `Another ${SHARED} story.\n`),
+  "feature-flags.md": post({ title: "Feature flags", date: "2022-06-01", tags: ["feature-flags"] }, `A ${SHARED} of flags, step by step.\n`),
+  "unfinished.md": post({ title: "Unfinished", date: "2022-06-02", tags: ["databases"], draft: true }, `The ${DRAFT_WORD} is a secret, as is this ${SHARED}.\n`),
+};
+
+/** A site built and indexed as `npm run build` does, served under `mountPath`. */
+async function servedFixture(mountPath: string): Promise<{ site: BuiltSite; server: StaticServer; base: string; input: string }> {
+  const input = await makeFixtureSite({ posts });
+  let outputDir = "/nonexistent";
+  const server = await serveStatic(() => outputDir, mountPath);
+  const base = server.origin + mountPath;
+  const site = await buildSite({ input, env: { SITE_URL: base } });
+  outputDir = site.outputDir;
+  await writeSearchIndex(site.outputDir);
+  return { site, server, base, input };
+}
+
+let fixture: Awaited<ReturnType<typeof servedFixture>>;
+let browser: Browser;
+/** Every request any page made, by URL. */
+const requested = new Set<string>();
+
+beforeAll(async () => {
+  fixture = await servedFixture("/");
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await fixture?.server.close();
+  await fixture?.site.cleanup();
+  if (fixture) await rm(fixture.input, { recursive: true, force: true });
+});
+
+/** A context that records every request, lets none leave 127.0.0.1, and collects CSP violations. */
+async function openContext(): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await keepOnLoopback(context, requested);
+  // Init scripts run outside the page's policy, so the listener is there before anything is blocked.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      ((window as unknown as { __cspViolations?: string[] }).__cspViolations ??= []).push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+    });
+  });
+  return context;
+}
+
+async function violations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+}
+
+/** Opens the search page for a query string and waits until the live region has its answer. */
+async function searchFor(page: Page, query: string, base = fixture.base): Promise<string> {
+  await page.goto(`${base}search/?${query}`);
+  const status = page.locator("#search-status");
+  await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/found|not available/);
+  return (await status.textContent()) ?? "";
+}
+
+describe("the search page in Chromium", () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    context = await openContext();
+    page = await context.newPage();
+  });
+  afterAll(() => context?.close());
+
+  it("finds the one post that has a word first, with its date, series part and the word marked", async () => {
+    expect(await searchFor(page, `q=${UNIQUE}`)).toBe(`1 post found for “${UNIQUE}”.`);
+    const first = page.locator("#search-results > li").first();
+    await expect.poll(() => first.locator("h2 a").getAttribute("href")).toBe("/moving-kestrel-tables/");
+    expect(await first.locator("h2 a").textContent()).toBe("Moving the kestrel tables");
+    expect(await first.locator("time").getAttribute("datetime")).toBe("2022-05-10");
+    expect(await first.locator("time").textContent()).toMatch(/2022/);
+    expect(await first.locator(".post-meta").textContent()).toContain(`Part 1 of 2 in ${SERIES_TITLE}`);
+    expect(await first.locator(".post-summary-text").textContent()).toBe("How the tables moved.");
+    expect(await first.locator(".search-excerpt mark").allTextContents()).toEqual([UNIQUE]);
+  });
+
+  it("narrows the results to a tag, and says so, with the tag kept in the address", async () => {
+    expect(await searchFor(page, `q=${SHARED}`)).toBe(`3 posts found for “${SHARED}”.`);
+    await page.selectOption("#search-tag", "databases");
+    await page.click('form[role="search"] button[type="submit"]');
+    await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toBe(`1 post found for “${SHARED}” in tag databases.`);
+    expect(new URL(page.url()).searchParams.get("tag")).toBe("databases");
+    expect(await page.locator("#search-results h2 a").allTextContents()).toEqual(["Moving the kestrel tables"]);
+    // The back button returns to the unfiltered search.
+    await page.goBack();
+    await expect.poll(() => page.locator("#search-results > li").count(), { timeout: 15_000 }).toBe(3);
+    expect(await page.inputValue("#search-tag")).toBe("");
+  });
+
+  it("lists a series' posts by its filter alone", async () => {
+    expect(await searchFor(page, `series=${SERIES}`)).toBe(`2 posts found in series ${SERIES_TITLE}.`);
+  });
+
+  it("finds nothing for a draft's word", async () => {
+    expect(await searchFor(page, `q=${DRAFT_WORD}`)).toBe(`No posts found for “${DRAFT_WORD}”.`);
+    expect(await page.locator("#search-results > li").count()).toBe(0);
+  });
+
+  it("works from the keyboard alone: focus the box, type, tab to a result and open it", async () => {
+    await page.goto(`${fixture.base}search/`);
+    const focusedId = () => page.evaluate(() => document.activeElement?.id ?? "");
+    for (let presses = 0; presses < 30 && (await focusedId()) !== "search-query"; presses++) await page.keyboard.press("Tab");
+    expect(await focusedId()).toBe("search-query");
+    await page.keyboard.type(UNIQUE);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toContain("1 post found");
+    const focusedHref = () => page.evaluate(() => (document.activeElement instanceof HTMLAnchorElement ? document.activeElement.getAttribute("href") : null));
+    const passed: string[] = [];
+    for (let presses = 0; presses < 10 && (await focusedHref()) !== "/moving-kestrel-tables/"; presses++) {
+      await page.keyboard.press("Tab");
+      passed.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || ""));
+    }
+    expect(passed.slice(0, 3), "the button and the filters come between the box and the results").toEqual(["BUTTON", "search-tag", "search-series"]);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${fixture.base}moving-kestrel-tables/`);
+  });
+
+  it("has no axe violations with results shown, in light and in dark", async () => {
+    await searchFor(page, `q=${SHARED}`);
+    await page.addScriptTag({ url: fixture.server.origin + AXE_PATH });
+    const failures: string[] = [];
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {}));
+      expect(results.passes.length, "axe checked nothing").toBeGreaterThan(10);
+      failures.push(...results.violations.map((violation) => `[${colorScheme}] ${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`));
+    }
+    await page.emulateMedia({ colorScheme: null });
+    expect(failures).toEqual([]);
+  });
+
+  it("says, with JavaScript off, that search needs it, and links to the archive and the tags", async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await plain.goto(`${fixture.base}search/?q=${UNIQUE}`);
+    const message = plain.locator(".search-needs-js");
+    expect(await message.isVisible()).toBe(true);
+    expect(await message.textContent()).toContain("needs JavaScript");
+    expect(await message.locator("a").evaluateAll((links) => links.map((link) => link.getAttribute("href")))).toEqual(["/archive/", "/tags/"]);
+    await noScript.close();
+  });
+});
+
+describe("what search costs the other pages, and where it connects", () => {
+  it("loads no search code on any page but /search/, and nothing from Pagefind before a query", async () => {
+    const offenders = [];
+    for (const sitePath of fixture.site.paths.filter((url) => url.endsWith("/") || url.endsWith(".html"))) {
+      const html = await fixture.site.read(sitePath);
+      if (sitePath !== "/search/" && /search\.[0-9a-f]+\.js|pagefind/.test(html.replace(/data-pagefind-[a-z-]+(="[^"]*")?/g, ""))) offenders.push(sitePath);
+    }
+    expect(offenders).toEqual([]);
+
+    const context = await openContext();
+    const page = await context.newPage();
+    const loaded: Array<{ url: string; body: Buffer }> = [];
+    const pending: Array<Promise<void>> = [];
+    page.on("response", (response) => void pending.push(response.body().then((body) => void loaded.push({ url: response.url(), body }))));
+    await page.goto(`${fixture.base}search/`, { waitUntil: "networkidle" });
+    await Promise.all(pending);
+    await context.close();
+    expect(loaded.filter((resource) => resource.url.includes("/pagefind/"))).toEqual([]);
+    const bytes = loaded.reduce((sum, resource) => sum + gzipSync(resource.body, { level: 9 }).length, 0);
+    console.log(`Search page before a query: ${bytes} bytes gzipped (${loaded.length} files)`);
+    expect(bytes).toBeLessThanOrEqual(14 * 1024);
+  });
+
+  it("reports no CSP violation on /search/ while searching, nor on other pages, which may not run WebAssembly", async () => {
+    const context = await openContext();
+    const page = await context.newPage();
+    await searchFor(page, `q=${SHARED}`);
+    expect(await page.locator("#search-results > li").count()).toBe(3);
+    const found = (await violations(page)).map((violation) => `/search/: ${violation}`);
+    for (const sitePath of ["/", "/moving-kestrel-tables/", "/archive/", "/tags/"]) {
+      await page.goto(fixture.base + sitePath.slice(1));
+      found.push(...(await violations(page)).map((violation) => `${sitePath}: ${violation}`));
+    }
+    // The control: compiling WebAssembly on a page other than /search/ is refused, and heard.
+    const compiled = await page.evaluate(() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => "compiled", () => "refused"));
+    const control = await violations(page);
+    await context.close();
+    expect(found).toEqual([]);
+    expect(compiled).toBe("refused");
+    expect(control.some((violation) => violation.startsWith("script-src"))).toBe(true);
+  });
+
+  it("made no request that left 127.0.0.1, and did fetch the index from the site", () => {
+    expect([...requested].filter((url) => url.includes("/pagefind/")).length).toBeGreaterThan(3);
+    expect([...requested].filter((url) => new URL(url).hostname !== "127.0.0.1")).toEqual([]);
+  });
+});
+
+describe("the search page under the /blog/ path prefix", () => {
+  let prefixed: Awaited<ReturnType<typeof servedFixture>>;
+  beforeAll(async () => {
+    prefixed = await servedFixture("/blog/");
+  });
+  afterAll(async () => {
+    await prefixed?.server.close();
+    await prefixed?.site.cleanup();
+    if (prefixed) await rm(prefixed.input, { recursive: true, force: true });
+  });
+
+  it("is linked from the navigation, finds a post and opens it, all under /blog/", async () => {
+    const context = await openContext();
+    const page = await context.newPage();
+    await page.goto(prefixed.base);
+    await page.click('nav a:text-is("Search")');
+    await page.waitForURL(`${prefixed.base}search/`);
+    await page.fill("#search-query", UNIQUE);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toBe(`1 post found for “${UNIQUE}”.`);
+    expect(new URL(page.url()).pathname).toBe("/blog/search/");
+    const link = page.locator("#search-results h2 a");
+    expect(await link.getAttribute("href")).toBe("/blog/moving-kestrel-tables/");
+    await link.click();
+    await page.waitForURL(`${prefixed.base}moving-kestrel-tables/`);
+    expect(await page.locator("h1").textContent()).toBe("Moving the kestrel tables");
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+});
