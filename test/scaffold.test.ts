@@ -73,7 +73,7 @@ describe("npm run new", () => {
   it("gives the content model nothing to warn about", async () => {
     const model = await loadContent({ inputDir: input, includeDrafts: true });
     expect(model.warnings.filter((warning) => warning.file === file)).toEqual([]);
-    expect(model.byFile.get(file)?.series?.part).toBe(5);
+    expect(model.byFile.get(file)?.seriesPart?.part).toBe(5);
   });
 
   it("builds: the post appears, marked as a draft, in a dev build and not in a production build", async () => {

@@ -1,10 +1,10 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import yaml from "js-yaml";
 import { FrontMatterSyntaxError, splitFrontMatter } from "../content/front-matter.ts";
 import { nearest } from "../content/issues.ts";
-import { POSTS_DIR, SERIES_FILE } from "../content/model.ts";
-import { describeZodIssues, PostFrontMatterSchema, SeriesFileSchema, type PostFrontMatter, type SeriesDeclaration } from "../content/schema.ts";
+import { describeZodIssues, PostFrontMatterSchema, SeriesFileSchema, SLUG, type PostFrontMatter, type SeriesDeclaration } from "../content/schema.ts";
+import { listPostFiles, POSTS_DIR, SERIES_FILE } from "../content/sources.ts";
 
 /**
  * `npm run new`: the pure parts (slug, next part, file text) and the one step
@@ -84,24 +84,16 @@ export function parsePostText(text: string): PostFrontMatter {
 /** Front matter of every post under posts/, drafts included; unreadable ones are reported, not fatal. */
 export async function readExistingPosts(inputDir: string, onUnreadable: (file: string, reason: string) => void = () => {}): Promise<ExistingPost[]> {
   const posts: ExistingPost[] = [];
-  const walk = async (relative: string): Promise<void> => {
-    const entries = await readdir(path.join(inputDir, relative), { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const file = `${relative}/${entry.name}`;
-      if (entry.isDirectory()) await walk(file);
-      else if (entry.name.endsWith(".md")) {
-        try {
-          const data = splitFrontMatter(await readFile(path.join(inputDir, file), "utf8")).data;
-          const fields = data !== null && typeof data === "object" ? (data as Record<string, unknown>) : {};
-          posts.push({ file, series: fields.series, part: fields.part });
-        } catch (error) {
-          if (!(error instanceof FrontMatterSyntaxError)) throw error;
-          onUnreadable(file, error.message);
-        }
-      }
+  for (const file of (await listPostFiles(inputDir)).posts) {
+    try {
+      const data = splitFrontMatter(await readFile(path.join(inputDir, file), "utf8")).data;
+      const fields = data !== null && typeof data === "object" ? (data as Record<string, unknown>) : {};
+      posts.push({ file, series: fields.series, part: fields.part });
+    } catch (error) {
+      if (!(error instanceof FrontMatterSyntaxError)) throw error;
+      onUnreadable(file, error.message);
     }
-  };
-  await walk(POSTS_DIR);
+  }
   return posts;
 }
 
@@ -145,7 +137,7 @@ export async function scaffoldPost(options: ScaffoldOptions): Promise<ScaffoldRe
   const title = options.title.trim();
   if (title === "") throw new ScaffoldError('a title is needed: npm run new -- "My post title"');
   const slug = options.slug ?? slugify(title);
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) {
+  if (!SLUG.test(slug)) {
     throw new ScaffoldError(`cannot make a file name from ${JSON.stringify(options.slug ?? title)}; expected a slug of lower-case letters, digits and hyphens (pass --slug my-post)`);
   }
 

@@ -1,12 +1,6 @@
 import type { MarkdownIt, StateCore, Token } from "markdown-it";
-import { detached, envRule, type MarkdownEnv } from "./markdown.ts";
-
-/** A footnote mistake, with its line in the markdown body (1-based). */
-export interface FootnoteProblem {
-  line: number | undefined;
-  tag: string;
-  message: string;
-}
+import { envRule, type FootnoteProblem, type MarkdownEnv } from "./markdown-env.ts";
+import { detached } from "./memory.ts";
 
 /** A note as the notes index and sidenotes need it. */
 export interface FootnoteSummary {

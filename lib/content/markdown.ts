@@ -1,40 +1,8 @@
 import markdownIt from "markdown-it";
-import type { MarkdownIt, MarkdownItOptions, Renderer, RendererRule, StateCore, Token } from "markdown-it";
+import type { MarkdownIt, StateCore, Token } from "markdown-it";
 import footnotePlugin from "markdown-it-footnote";
-import { installTaggedFootnotes, type FootnoteProblem } from "./footnotes.ts";
-import type { SiteUrls } from "./site-urls.ts";
-
-/** What a render is for: changes URLs and ids, never the words. */
-export interface RenderTarget {
-  /** `page`: site-relative URLs and sidenotes; `feed`: absolute URLs, no sidenotes. */
-  mode: "page" | "feed";
-  /** Prefixed to every id and same-page fragment, so several posts can share a page. */
-  idPrefix: string;
-  /** Added to heading levels: a post's `##` becomes `<h3>` under a part's `<h2>`. */
-  headingShift: number;
-}
-
-export interface MarkdownEnv extends RenderTarget {
-  urls: SiteUrls;
-  /** The post's own site path, for absolute fragment links in feeds. */
-  sitePath: string;
-  footnoteProblems: FootnoteProblem[];
-  [key: string | symbol]: unknown;
-}
-
-type EnvRule = (tokens: Token[], index: number, options: Required<MarkdownItOptions>, env: MarkdownEnv, self: Renderer) => string;
-
-/** A render rule that reads this project's env. */
-export function envRule(rule: EnvRule): RendererRule {
-  // SAFETY: every parse and render in this project passes a MarkdownEnv (see ParsedPost).
-  return (tokens, index, options, env, self) => rule(tokens, index, options, env as MarkdownEnv, self);
-}
-
-/** An attribute's value as text (markdown-it types allow numbers). */
-export function attribute(token: Token, name: string): string | null {
-  const value = token.attrGet(name);
-  return value === null ? null : String(value);
-}
+import { installTaggedFootnotes } from "./footnotes.ts";
+import { attribute, envRule, type MarkdownEnv } from "./markdown-env.ts";
 
 export function createMarkdown(): MarkdownIt {
   // Raw HTML is the author's own; typographer off so the author's quotes and dashes stay as typed.
@@ -71,15 +39,6 @@ function assignHeadingIds(state: StateCore): void {
     seen.set(base, count + 1);
     token.attrSet("id", count === 0 ? base : `${base}-${count}`);
   }
-}
-
-/**
- * A copy of text that shares no memory with the markdown it was cut from. Text
- * and HTML made from tokens are slices of the post's markdown, and a slice
- * keeps the whole of it alive for as long as the model holds the slice.
- */
-export function detached(text: string): string {
-  return Buffer.from(text, "utf8").toString("utf8");
 }
 
 /** The plain text of inline tokens (text and code spans), for ids and excerpts. */

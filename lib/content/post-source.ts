@@ -1,6 +1,8 @@
 import type { MarkdownIt, Token } from "markdown-it";
-import { summariseFootnotes, type FootnoteProblem, type FootnoteSummary } from "./footnotes.ts";
-import { detached, inlineText, type MarkdownEnv, type RenderTarget } from "./markdown.ts";
+import { summariseFootnotes, type FootnoteSummary } from "./footnotes.ts";
+import type { FootnoteProblem, MarkdownEnv, RenderTarget } from "./markdown-env.ts";
+import { inlineText } from "./markdown.ts";
+import { detached } from "./memory.ts";
 import type { SiteUrls } from "./site-urls.ts";
 
 const WORDS_PER_MINUTE = 230;
@@ -61,22 +63,16 @@ export class ParsedPost {
     return Math.max(1, Math.round(this.words / WORDS_PER_MINUTE));
   }
 
+  /**
+   * The HTML for a target. A one-off build (given `readBodyAgain`) hands each
+   * rendering over once and keeps nothing (see memory.ts); the dev server
+   * keeps it for its next rebuild. A later request renders again.
+   */
   render(target: RenderTarget = PAGE): string {
     const key = targetKey(target);
-    let html = this.renders.get(key);
-    if (html === undefined) {
-      html = this.renderAgain(target);
-      this.renders.set(key, html);
-    }
-    return html;
-  }
-
-  /** The HTML for a target, no longer kept here: a later request renders it again. */
-  take(target: RenderTarget = PAGE): string {
-    const key = targetKey(target);
-    const html = this.renders.get(key);
-    if (html === undefined) return this.renderAgain(target);
-    this.renders.delete(key);
+    const html = this.renders.get(key) ?? this.renderAgain(target);
+    if (this.readBodyAgain) this.renders.delete(key);
+    else this.renders.set(key, html);
     return html;
   }
 

@@ -7,7 +7,8 @@ import { NOT_STATIC, STATIC_FOLDER } from "./static-files.ts";
  * The author's contract: the front matter a post may carry. One schema, read by
  * the build (validation), the scaffold (`npm run new`) and the types below.
  */
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** A slug: lower-case letters and digits in hyphen-separated words (post files, series). */
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
  * The most parts a series may have. A long series runs to a few dozen parts;

@@ -1,5 +1,7 @@
 import type { UserConfig } from "@11ty/eleventy";
-import { loadContent, POSTS_DIR, tagSlug, type ContentModel, type Post } from "../content/model.ts";
+import { referenceId } from "../content/footnotes.ts";
+import { loadContent, POSTS_DIR, type ContentModel, type Post } from "../content/model.ts";
+import { tagPath, tagSlug } from "../content/paths.ts";
 import { PAGE, partTarget } from "../content/post-source.ts";
 
 export interface ContentModelOptions {
@@ -70,6 +72,9 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
   eleventyConfig.addFilter("renderPost", (post: Post) => post.render(PAGE));
   eleventyConfig.addFilter("href", (sitePath: string) => blog.href(sitePath));
   eleventyConfig.addFilter("absoluteUrl", (sitePath: string) => blog.absolute(sitePath));
+  eleventyConfig.addFilter("tagPath", tagPath);
   eleventyConfig.addFilter("tagSlug", tagSlug);
-  eleventyConfig.addFilter("renderPart", (post: Post) => post.render(partTarget(post.series?.part ?? 0)));
+  // `{{ tag | footnoteReferenceId(2) }}`: the id of a note's second reference, as footnotes.ts gives it.
+  eleventyConfig.addFilter("footnoteReferenceId", (tag: string, use: number) => referenceId(tag, use - 1));
+  eleventyConfig.addFilter("renderPart", (post: Post) => post.render(partTarget(post.seriesPart?.part ?? 0)));
 }

@@ -1,5 +1,7 @@
 import type { UserConfig } from "@11ty/eleventy";
+import { newestDate } from "../content/indexes.ts";
 import type { ContentModel, Post, Series } from "../content/model.ts";
+import { FEED_PATHS } from "../content/paths.ts";
 import { FEED } from "../content/post-source.ts";
 import { sanitizePostHtml } from "../content/sanitize.ts";
 import { stripControlCharacters, XmlElement, xmlDocument } from "../content/xml.ts";
@@ -14,7 +16,6 @@ import { rfc3339, rfc822 } from "./dates.ts";
  * series context first, every URL absolute, and raw HTML through the post
  * allowlist (see sanitize.ts).
  */
-export const FEED_PATHS = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.json" } as const;
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
 const CONTENT_NS = "http://purl.org/rss/1.0/modules/content/";
@@ -44,8 +45,8 @@ export function feedContent(post: Post, model: ContentModel): string {
 
 function renderFeedContent(post: Post, model: ContentModel): string {
   const { urls } = model.site;
-  const context = post.series
-    ? `<p><em>Part ${post.series.part} of ${post.series.series.total} in <a href="${urls.absolute(post.series.series.sitePath)}">${escapeHtml(post.series.series.title)}</a>.</em></p>\n`
+  const context = post.seriesPart
+    ? `<p><em>Part ${post.seriesPart.part} of ${post.seriesPart.series.total} in <a href="${urls.absolute(post.seriesPart.series.sitePath)}">${escapeHtml(post.seriesPart.series.title)}</a>.</em></p>\n`
     : "";
   const html = stripControlCharacters(context + post.render(FEED));
   // Markdown is rendered for feeds with absolute URLs and cannot make a script;
@@ -62,17 +63,6 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * The newest date among a feed's posts (a revision counts): the feed's own
- * updated time, so it changes only when its content does.
- */
-export function newestDate(posts: readonly Post[]): Date | undefined {
-  return posts.reduce<Date | undefined>((latest, post) => {
-    const date = post.updated ?? post.date;
-    return latest === undefined || date > latest ? date : latest;
-  }, undefined);
-}
-
-/**
  * Atom requires a feed-level <updated>. With no posts there is no content time
  * to give, and the build time would make every build differ, so an empty feed
  * says the Unix epoch: a fixed "never updated" that any real post supersedes.
@@ -80,7 +70,7 @@ export function newestDate(posts: readonly Post[]): Date | undefined {
 export const EMPTY_FEED_UPDATED = new Date(0);
 
 function categories(post: Post): string[] {
-  return post.series ? [...post.tags, post.series.series.title] : [...post.tags];
+  return post.seriesPart ? [...post.tags, post.seriesPart.series.title] : [...post.tags];
 }
 
 export function atomFeed(model: ContentModel, posts: readonly Post[], selfPath: string): string {
@@ -165,6 +155,8 @@ function seriesFeed(model: ContentModel, series: Series): string {
 }
 
 export default function feedsPlugin(eleventyConfig: UserConfig): void {
+  // The addresses pages link to (`feedPaths.atom`), from the one list the feeds are published at.
+  eleventyConfig.addGlobalData("feedPaths", FEED_PATHS);
   const feeds: Record<string, { permalink: string; render: (blog: Blog) => string }> = {
     atom: { permalink: FEED_PATHS.atom, render: (blog) => atomFeed(blog.model, latestPosts(blog.model), FEED_PATHS.atom) },
     rss: { permalink: FEED_PATHS.rss, render: (blog) => rssFeed(blog.model, latestPosts(blog.model), FEED_PATHS.rss, { title: blog.site.title, description: blog.site.description, sitePath: "/" }) },

@@ -24,10 +24,10 @@ export function postStructuredData(post: Post, blog: Blog): Record<string, unkno
     keywords: post.tags,
     inLanguage: site.language,
     author: { "@type": "Person", name: site.author.name, ...(site.author.url ? { url: site.author.url } : {}) },
-    ...(post.series
+    ...(post.seriesPart
       ? {
-          isPartOf: { "@type": "CreativeWorkSeries", name: post.series.series.title, url: blog.absolute(post.series.series.sitePath) },
-          position: post.series.part,
+          isPartOf: { "@type": "CreativeWorkSeries", name: post.seriesPart.series.title, url: blog.absolute(post.seriesPart.series.sitePath) },
+          position: post.seriesPart.part,
         }
       : {}),
   };

@@ -1,0 +1,204 @@
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { MarkdownIt } from "markdown-it";
+import { FrontMatterSyntaxError, splitFrontMatter, type SplitDocument } from "./front-matter.ts";
+import { IssueLog, nearest } from "./issues.ts";
+import { createMarkdown } from "./markdown.ts";
+import { rereader } from "./memory.ts";
+import { jekyllPostId, postPath } from "./paths.ts";
+import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
+import { describeZodIssues, JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration } from "./schema.ts";
+import { SiteUrls } from "./site-urls.ts";
+import { listPostFiles, SERIES_FILE, SITE_FILE } from "./sources.ts";
+import type { Post, Site } from "./types.ts";
+
+/*
+ * Reading the content model's input: the data files and every post, each
+ * checked on its own. Checks across documents are the model's (model.ts).
+ */
+
+/** A post as read from its file: everything but its place in a series, which needs the other posts. */
+export interface PostRecord extends Omit<Post, "seriesPart"> {
+  /** The `series:` slug its front matter names, checked against _data/series.json by the model. */
+  seriesSlug?: string;
+}
+
+export interface PostReading {
+  urls: SiteUrls;
+  includeDrafts: boolean;
+  oneOffBuild: boolean;
+}
+
+export async function loadSite(inputDir: string, log: IssueLog, deploymentUrl: string | undefined): Promise<Site | undefined> {
+  return loadJson(inputDir, SITE_FILE, log, (data, file) => {
+    const result = SiteSchema.safeParse(data);
+    if (!result.success) {
+      for (const problem of describeZodIssues(result.error, data)) log.error({ file, field: problem.field, found: problem.found, expected: problem.expected });
+      return undefined;
+    }
+    const deployment = deploymentUrl ?? process.env.SITE_URL ?? result.data.url;
+    try {
+      return { ...result.data, urls: new SiteUrls(deployment, result.data.url) };
+    } catch {
+      log.error({ file: "SITE_URL", found: JSON.stringify(deployment), expected: "expected an absolute URL like https://example.github.io/blog/" });
+      return undefined;
+    }
+  });
+}
+
+export async function loadSeriesDeclarations(inputDir: string, log: IssueLog): Promise<Record<string, SeriesDeclaration>> {
+  const declarations = await loadJson(inputDir, SERIES_FILE, log, (data, file) => {
+    const result = SeriesFileSchema.safeParse(data);
+    if (result.success) return result.data;
+    for (const problem of describeZodIssues(result.error, data)) log.error({ file, field: problem.field, found: problem.found, expected: problem.expected });
+    return undefined;
+  });
+  return declarations ?? {};
+}
+
+async function loadJson<T>(inputDir: string, file: string, log: IssueLog, validate: (data: unknown, file: string) => T | undefined): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(inputDir, file), "utf8");
+  } catch {
+    log.error({ file, expected: "this file is missing; the site needs it" });
+    return undefined;
+  }
+  try {
+    return validate(JSON.parse(text.replace(/^\uFEFF/, "")), file);
+  } catch (error) {
+    log.error({ file, found: "invalid JSON", expected: `expected valid JSON (${(error as Error).message})` });
+    return undefined;
+  }
+}
+
+/** Every post under posts/, each read and checked on its own; a file that is not a post is an error. */
+export async function loadPosts(inputDir: string, reading: PostReading, log: IssueLog): Promise<PostRecord[]> {
+  const { posts, others } = await listPostFiles(inputDir);
+  for (const file of others) {
+    log.error({ file, found: `a ${path.extname(file) || "extension-less"} file`, expected: "only markdown posts (.md) belong in posts/; rename it to .md or move it out (images go in images/, published at /images/)" });
+  }
+  const records: PostRecord[] = [];
+  for (const file of posts) {
+    // Read synchronously: posts are small and usually in the page cache, where
+    // fs/promises spent ten times the CPU of a plain read on each file's open,
+    // stat, read and close (and no less wall time reading a cold disk).
+    const record = readPost(() => readFileSync(path.join(inputDir, file), "utf8"), file, reading, log);
+    if (record) records.push(record);
+  }
+  return records;
+}
+
+/** One post file: every field and the body are checked, so one mistake never hides another. */
+function readPost(readSource: () => string, file: string, reading: PostReading, log: IssueLog): PostRecord | undefined {
+  const source = readSource();
+  const document = readFrontMatter(source, file, log);
+  if (!document) return undefined;
+  const lines = fieldLines(source, document.bodyLineOffset);
+  const frontMatter = validateFrontMatter(document.data as Record<string, unknown>, lines, file, log);
+  if (document.body.trim() === "") {
+    log.error({ file, line: document.bodyLineOffset + 1, field: "body", found: "no text", expected: "expected the post's markdown after the front matter" });
+    return undefined;
+  }
+  const slug = path.basename(file, ".md");
+  const sitePath = postPath(slug, frontMatter?.permalink);
+  const readBody = () => splitFrontMatter(readSource()).body;
+  const body = parseBody(file, document.body, sitePath, frontMatter?.part, reading, readBody);
+  for (const problem of body.footnoteProblems) {
+    log.error({ file, line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
+  }
+  if (!frontMatter) return undefined;
+
+  const { series: seriesSlug, ...fields } = frontMatter;
+  const jekyllId = jekyllPostId(sitePath, slug);
+  return {
+    ...fields,
+    seriesSlug,
+    file,
+    slug,
+    sitePath,
+    feedId: reading.urls.absolute(jekyllId),
+    jekyllId,
+    description: clip(frontMatter.summary ?? body.excerpt),
+    excerpt: body.excerpt,
+    words: body.words,
+    readingMinutes: body.readingMinutes,
+    footnotes: body.footnotes,
+    fieldLines: lines,
+    hasRawHtml: body.hasRawHtml,
+    published: !frontMatter.draft || reading.includeDrafts,
+    render: (target) => body.render(target),
+  };
+}
+
+function readFrontMatter(source: string, file: string, log: IssueLog): SplitDocument | undefined {
+  let document;
+  try {
+    document = splitFrontMatter(source);
+  } catch (error) {
+    if (!(error instanceof FrontMatterSyntaxError)) throw error;
+    log.error({ file, line: error.line, field: "front matter", expected: error.message });
+    return undefined;
+  }
+  const data = document.data;
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    log.error({ file, line: 1, field: "front matter", found: typeof data, expected: "expected fields such as title: and date: between --- lines" });
+    return undefined;
+  }
+  return document;
+}
+
+/** The front matter against the author's contract: unknown keys are warnings, every bad field an error. */
+function validateFrontMatter(data: Record<string, unknown>, lines: Partial<Record<string, number>>, file: string, log: IssueLog): PostFrontMatter | undefined {
+  for (const key of Object.keys(data)) {
+    if (POST_FIELDS.includes(key) || JEKYLL_FIELDS.includes(key)) continue;
+    const suggestion = nearest(key, POST_FIELDS);
+    log.warn({ file, line: lines[key], field: key, expected: `unknown front-matter field${suggestion ? `; did you mean "${suggestion}"?` : `; known fields are ${POST_FIELDS.join(", ")}`}` });
+  }
+  const result = PostFrontMatterSchema.safeParse(data);
+  if (result.success) return result.data;
+  for (const problem of describeZodIssues(result.error, data)) {
+    log.error({ file, line: lines[problem.field.split(".")[0] ?? ""], field: problem.field, found: problem.found ?? "nothing", expected: problem.expected });
+  }
+  return undefined;
+}
+
+/** The line of each top-level key in the front matter (which ends before the body's first line). */
+function fieldLines(source: string, bodyLineOffset: number): Partial<Record<string, number>> {
+  const lines: Partial<Record<string, number>> = {};
+  const frontMatter = source.replace(/^\uFEFF/, "").split(/\r\n?|\n/, bodyLineOffset);
+  frontMatter.forEach((line, index) => {
+    const key = /^([^\s:#][^:]*):/.exec(line)?.[1];
+    if (key !== undefined && lines[key] === undefined) lines[key] = index + 1;
+  });
+  return lines;
+}
+
+let sharedMarkdown: MarkdownIt | undefined;
+
+/** The one markdown parser of the process: its setup is the same for every post. */
+export function markdown(): MarkdownIt {
+  sharedMarkdown ??= createMarkdown();
+  return sharedMarkdown;
+}
+
+/** Parsed posts survive between dev-server rebuilds; only edited files are parsed again. */
+const parseCache = new Map<string, { key: string; parsed: ParsedPost }>();
+
+/**
+ * A post's body parsed and rendered for every target it appears in. A one-off
+ * build keeps no parse for a next build and lets the markdown go (see memory.ts).
+ */
+function parseBody(file: string, body: string, sitePath: string, part: number | undefined, reading: PostReading, readBody: () => string): ParsedPost {
+  const targets = part === undefined ? [PAGE, FEED] : [PAGE, FEED, partTarget(part)];
+  if (reading.oneOffBuild) return new ParsedPost(markdown(), body, reading.urls, sitePath, targets, rereader(file, readBody, body));
+  const { urls } = reading;
+  const key = `${urls.origin}${urls.pathPrefix}|${sitePath}|${part}|${body}`;
+  let cached = parseCache.get(file);
+  if (cached?.key !== key) {
+    cached = { key, parsed: new ParsedPost(markdown(), body, urls, sitePath, targets) };
+    parseCache.set(file, cached);
+  }
+  return cached.parsed;
+}
