@@ -93,6 +93,20 @@ describe("the search index of a production build", () => {
   });
 });
 
+describe("a production build under a path prefix", () => {
+  it("stores each post's site path, which Pagefind's script puts under the prefix it is served from", async () => {
+    const prefixed = await makeFixtureSite({ posts });
+    try {
+      const run = await runBuildCli(prefixed, { SITE_URL: "https://example.com/blog/" });
+      expect(run.status).toBe(0);
+      const { pages } = await readSearchBundle(path.join(prefixed, "_site"));
+      expect(pages.map((page) => page.url)).toEqual(["/indexed-one/", "/indexed-two/"]);
+    } finally {
+      await rm(prefixed, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a failed build", () => {
   it("leaves the published search index byte-identical", async () => {
     const before = await publishedState(site);

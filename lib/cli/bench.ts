@@ -1,13 +1,16 @@
 // `npm run bench`: builds synthetic corpora of several sizes and reports build
-// time, peak memory and the dev server's edit latency. A report, never a test.
+// time, peak memory, the search index's cost and the dev server's edit latency.
+// A report, never a test.
 //
-//   npm run bench -- [--sizes 3,300,3000] [--large] [--runs 3] [--edits 5] [--edit-size 300] [--no-edits] [--output bench-results/latest.json]
+//   npm run bench -- [--sizes 3,300,3000] [--large] [--runs 3] [--edits 5] [--edit-size 300] [--no-edits]
+//                    [--search-sizes 300,3000] [--query-size 400] [--query scale] [--output bench-results/latest.json]
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateCorpus, writeCorpusSite } from "../bench/corpus.ts";
 import { measureBuild, measureEdits, REPO, type BuildSample, type EditSample } from "../bench/measure.ts";
+import { measureFirstQuery, measureSearchIndex, type FirstQuerySample, type SearchIndexSample } from "../bench/search.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -17,6 +20,10 @@ const { values: options } = parseArgs({
     edits: { type: "string", default: "5" },
     "edit-size": { type: "string", default: "300" },
     "no-edits": { type: "boolean", default: false },
+    "search-sizes": { type: "string", default: "300,3000" },
+    "query-size": { type: "string", default: "400" },
+    // In every generated post (a heading), so the first query matches them all.
+    query: { type: "string", default: "scale" },
     output: { type: "string", default: "bench-results/latest.json" },
   },
 });
@@ -28,7 +35,11 @@ function positiveInteger(value: string, name: string): number {
 }
 
 // `--sizes ""` skips the builds (to time only the dev server).
-const sizes = options.sizes.split(",").filter((size) => size.trim() !== "").map((size) => positiveInteger(size.trim(), "sizes"));
+const sizeList = (value: string, name: string) => value.split(",").filter((size) => size.trim() !== "").map((size) => positiveInteger(size.trim(), name));
+const sizes = sizeList(options.sizes, "sizes");
+// `--search-sizes ""` skips the search index figures.
+const searchSizes = sizeList(options["search-sizes"], "search-sizes");
+const querySize = options["query-size"] === "" ? undefined : positiveInteger(options["query-size"], "query-size");
 if (options.large && !sizes.includes(10_000)) sizes.push(10_000);
 const runs = positiveInteger(options.runs, "runs");
 const edits = positiveInteger(options.edits, "edits");
@@ -59,10 +70,25 @@ const builds: Array<{ posts: number; runs: number; wallMs: Spread; cpuMs: Spread
 // Corpus folders (with every run's release) are deleted at the very end: a
 // deletion of thousands of files slows the file system for the next build.
 const corpusDirs: string[] = [];
+/** A built corpus of each size, for the search figures. */
+const builtSites = new Map<number, string>();
+async function builtSite(size: number): Promise<string> {
+  let siteDir = builtSites.get(size);
+  if (!siteDir) {
+    siteDir = await writeCorpusSite(generateCorpus(size), REPO);
+    corpusDirs.push(siteDir);
+    await measureBuild(siteDir);
+    builtSites.set(size, siteDir);
+  }
+  return path.join(siteDir, "_site");
+}
+const searchIndexes: Array<{ posts: number; ms: Spread; bundleBytes: number; indexBytes: number; samples: SearchIndexSample[] }> = [];
+let firstQuery: (FirstQuerySample & { posts: number }) | undefined;
 try {
   for (const size of sizes) {
     const siteDir = await writeCorpusSite(generateCorpus(size), REPO);
     corpusDirs.push(siteDir);
+    builtSites.set(size, siteDir);
     const samples: BuildSample[] = [];
     for (let run = 0; run < runs; run++) {
       samples.push(await measureBuild(siteDir));
@@ -70,6 +96,15 @@ try {
     }
     builds.push({ posts: size, runs, wallMs: spread(samples.map((s) => s.wallMs)), cpuMs: spread(samples.map((s) => s.cpuMs)), peakBytes: spread(samples.map((s) => s.peakBytes)), samples });
   }
+
+  for (const size of searchSizes) {
+    const site = await builtSite(size);
+    const samples: SearchIndexSample[] = [];
+    for (let run = 0; run < runs; run++) samples.push(await measureSearchIndex(site));
+    process.stdout.write(`  search index of ${size} posts: ${(spread(samples.map((sample) => sample.ms)).median / 1000).toFixed(2)} s\n`);
+    searchIndexes.push({ posts: size, ms: spread(samples.map((sample) => sample.ms)), bundleBytes: samples.at(-1)!.bundleBytes, indexBytes: samples.at(-1)!.indexBytes, samples });
+  }
+  if (querySize) firstQuery = { posts: querySize, ...(await measureFirstQuery(await builtSite(querySize), options.query)) };
 
   if (!options["no-edits"]) {
     const corpus = generateCorpus(editSize);
@@ -89,10 +124,24 @@ try {
   for (const siteDir of corpusDirs) await rm(siteDir, { recursive: true, force: true });
 }
 
-console.log("");
-console.log(`| Posts | Cold build, s: median (min–max) | CPU time, s | Peak memory, MiB |`);
-console.log(`|---:|---|---|---|`);
-for (const build of builds) console.log(`| ${build.posts.toLocaleString("en")} | ${format(build.wallMs, 1000, 2)} | ${format(build.cpuMs, 1000, 2)} | ${format(build.peakBytes, MIB, 0)} |`);
+if (builds.length > 0) {
+  console.log("");
+  console.log(`| Posts | Cold build, s: median (min–max) | CPU time, s | Peak memory, MiB |`);
+  console.log(`|---:|---|---|---|`);
+  for (const build of builds) console.log(`| ${build.posts.toLocaleString("en")} | ${format(build.wallMs, 1000, 2)} | ${format(build.cpuMs, 1000, 2)} | ${format(build.peakBytes, MIB, 0)} |`);
+}
+const KIB = 1024;
+if (searchIndexes.length > 0) {
+  console.log("");
+  console.log(`| Posts | Search index, s: median (min–max) | Index, KiB | Bundle at /pagefind/, KiB |`);
+  console.log(`|---:|---|---:|---:|`);
+  for (const index of searchIndexes) console.log(`| ${index.posts.toLocaleString("en")} | ${format(index.ms, 1000, 2)} | ${(index.indexBytes / KIB).toFixed(0)} | ${(index.bundleBytes / KIB).toFixed(0)} |`);
+  console.log("(Indexing is part of each cold build above; here it runs again on the built site alone.)");
+}
+if (firstQuery) {
+  console.log("");
+  console.log(`First search at ${firstQuery.posts} posts ("${firstQuery.query}", ${firstQuery.results} results, 10 shown): ${firstQuery.files} files from /pagefind/, ${(firstQuery.bytes / KIB).toFixed(1)} KiB as stored, ${(firstQuery.bytesWithGzip / KIB).toFixed(1)} KiB with its scripts gzipped (goal: 150 KB).`);
+}
 if (edit) {
   console.log("");
   console.log(`Dev server, ${edit.posts} posts, ${edits} edits: the edited post's page in ${format(edit.pageMs, 1, 0)} ms;`);
@@ -109,6 +158,8 @@ await writeFile(outputFile, `${JSON.stringify({
   machine: { cores, cpu: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` },
   command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
   builds,
+  searchIndexes,
+  firstQuery,
   edit,
 }, null, 2)}\n`);
 console.log(`Figures written to ${path.relative(process.cwd(), outputFile)}.`);

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
-import { SearchIndexError, writeSearchIndex } from "../search/search-index.ts";
+import { SearchIndexError, writeSearchIndex, type BuiltPage } from "../search/search-index.ts";
 import { carryForwardAssets, createRelease, DEFAULT_KEEP, pruneReleases, publishPaths, readLiveSite, switchLiveSite, type LiveSite } from "../publish/releases.ts";
 
 const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
@@ -56,9 +56,9 @@ async function main(): Promise<number> {
   try {
     const eleventy = new Eleventy(paths.root, release.dir, { configPath: CONFIG, quietMode: true });
     (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
-    await eleventy.write();
+    const [, pages] = (await eleventy.write()) as [unknown, BuiltPage[]];
     // The checks have passed: the release gets its own search index before it goes live.
-    await writeSearchIndex(release.dir);
+    await writeSearchIndex(release.dir, pages);
   } catch (error) {
     await rm(release.dir, { recursive: true, force: true });
     const issues = findContentError(error)?.issues;

@@ -25,23 +25,32 @@ export class SearchIndexError extends Error {
 }
 
 export interface SearchIndexSummary {
-  /** HTML files Pagefind read (every page; only posts are indexed). */
-  pagesRead: number;
+  /** Pages handed to Pagefind (from a folder, every HTML file; only those with a body are indexed). */
+  pagesIndexed: number;
   bundleDir: string;
 }
 
+/** A built page, as Eleventy hands it back from a build. */
+export interface BuiltPage {
+  url: string | false;
+  content: string;
+}
+
 /**
- * Indexes the HTML under `siteDir` and writes the bundle to `<siteDir>/pagefind/`.
+ * Indexes a built site and writes the bundle to `<siteDir>/pagefind/`. Given
+ * the build's pages, only those that mark a body for the index are handed to
+ * Pagefind, from memory; without them, it reads every HTML file under
+ * `siteDir` (the dev server's output, which a rebuild only partly rewrites).
  * The bundle is written beside the old one and swapped in by rename, so a
- * reader searching while it is rebuilt (the dev server) meets a whole index.
+ * reader searching while it is rebuilt meets a whole index.
  */
-export async function writeSearchIndex(siteDir: string): Promise<SearchIndexSummary> {
+export async function writeSearchIndex(siteDir: string, pages?: Iterable<BuiltPage>): Promise<SearchIndexSummary> {
   const bundleDir = path.join(siteDir, SEARCH_BUNDLE_PATH.slice(1, -1));
   const next = `${bundleDir}.next-${randomBytes(4).toString("hex")}`;
   try {
     const { index, errors } = await pagefind.createIndex({});
     if (!index) throw new SearchIndexError(errors);
-    const added = await index.addDirectory({ path: siteDir });
+    const added = pages ? await addPages(index, pages) : await index.addDirectory({ path: siteDir });
     if (added.errors.length > 0) throw new SearchIndexError(added.errors);
     const written = await index.writeFiles({ outputPath: next });
     if (written.errors.length > 0) throw new SearchIndexError(written.errors);
@@ -49,12 +58,19 @@ export async function writeSearchIndex(siteDir: string): Promise<SearchIndexSumm
       if (UNUSED_BUNDLE_FILE.test(name)) await rm(path.join(next, name));
     }
     await swapIn(next, bundleDir);
-    return { pagesRead: added.page_count, bundleDir };
+    return { pagesIndexed: added.page_count, bundleDir };
   } finally {
     await rm(next, { recursive: true, force: true });
     // Pagefind runs as a child process; left running it would keep Node alive.
     await pagefind.close();
   }
+}
+
+/** Cheaper than letting Pagefind parse every listing page only to skip it: at thousands of posts, tag pages are large. */
+async function addPages(index: pagefind.PagefindIndex, pages: Iterable<BuiltPage>): Promise<{ errors: string[]; page_count: number }> {
+  const marked = [...pages].filter((page): page is BuiltPage & { url: string } => typeof page.url === "string" && page.content.includes("data-pagefind-body"));
+  const added = await Promise.all(marked.map(({ url, content }) => index.addHTMLFile({ url, content })));
+  return { errors: added.flatMap((response) => response.errors), page_count: added.length };
 }
 
 async function swapIn(next: string, bundleDir: string): Promise<void> {
