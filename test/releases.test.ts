@@ -130,4 +130,20 @@ describe("on disk", () => {
     expect(await carryForwardAssets(paths, third!)).toEqual([]);
     expect((await readdir(path.join(paths.releasesDir, third!, "assets"))).filter((name) => !name.startsWith("."))).toEqual(["site.bbbb.css"]);
   });
+
+  it("carries the files of any folder it is given, and none of its subfolders", async () => {
+    const [first, second] = ["20260101T000000-000Z-a", "20260102T000000-000Z-a"];
+    await release(first!);
+    await mkdir(path.join(paths.releasesDir, first!, "pagefind/index"), { recursive: true });
+    await writeFile(path.join(paths.releasesDir, first!, "pagefind/pagefind.en_aaaa.pf_meta"), "old meta");
+    await writeFile(path.join(paths.releasesDir, first!, "pagefind/pagefind.js"), "old script");
+    await writeFile(path.join(paths.releasesDir, first!, "pagefind/index/en_aaaa.pf_index"), "old words");
+    await switchLiveSite(paths, first!);
+    await release(second!);
+    await mkdir(path.join(paths.releasesDir, second!, "pagefind"), { recursive: true });
+    await writeFile(path.join(paths.releasesDir, second!, "pagefind/pagefind.js"), "new script");
+    expect(await carryForwardAssets(paths, second!, "pagefind")).toEqual(["pagefind.en_aaaa.pf_meta"]);
+    expect(await readFile(path.join(paths.releasesDir, second!, "pagefind/pagefind.js"), "utf8")).toBe("new script");
+    expect(await carryForwardAssets(paths, second!, "pagefind/index")).toEqual(["en_aaaa.pf_index"]);
+  });
 });

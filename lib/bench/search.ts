@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { SEARCH_BUNDLE_PATH, SEARCH_PAGE_PATH, writeSearchIndex, type BuiltPage } from "../search/search-index.ts";
+import { SEARCH_BUNDLE_FOLDER, SEARCH_BUNDLE_PATH, SEARCH_PAGE_PATH, writeSearchIndex, type BuiltPage } from "../search/search-index.ts";
 import { CHROME_PATH, CHROMIUM_FLAGS } from "../tools/chromium.ts";
 import { serveStatic } from "../tools/static-server.ts";
 
@@ -14,11 +14,10 @@ export interface SearchIndexSample {
   indexBytes: number;
 }
 
-const BUNDLE_FOLDER = SEARCH_BUNDLE_PATH.slice(1, -1);
 const INDEX_PART = /^(?:index|fragment|filter)\/|\.pf_meta$/;
 
 async function bundleFiles(siteDir: string): Promise<Array<{ file: string; bytes: number }>> {
-  const bundle = path.join(siteDir, BUNDLE_FOLDER);
+  const bundle = path.join(siteDir, SEARCH_BUNDLE_FOLDER);
   const files: Array<{ file: string; bytes: number }> = [];
   for (const entry of await readdir(bundle, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -30,7 +29,7 @@ async function bundleFiles(siteDir: string): Promise<Array<{ file: string; bytes
 
 /** The HTML pages of a built site as the build holds them when it indexes: URL and text. */
 async function readBuiltPages(siteDir: string): Promise<BuiltPage[]> {
-  const files = (await readdir(siteDir, { recursive: true })).filter((file) => file.endsWith(".html") && !file.startsWith(BUNDLE_FOLDER));
+  const files = (await readdir(siteDir, { recursive: true })).filter((file) => file.endsWith(".html") && !file.startsWith(SEARCH_BUNDLE_FOLDER));
   return Promise.all(files.map(async (file) => ({
     url: `/${file.split(path.sep).join("/")}`.replace(/index\.html$/, ""),
     content: await readFile(path.join(siteDir, file), "utf8"),

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
-import { SearchIndexError, writeSearchIndex, type BuiltPage } from "../search/search-index.ts";
+import { SEARCH_HASHED_FOLDERS, SearchIndexError, writeSearchIndex, type BuiltPage } from "../search/search-index.ts";
 import { carryForwardAssets, createRelease, DEFAULT_KEEP, pruneReleases, publishPaths, readLiveSite, switchLiveSite, type LiveSite } from "../publish/releases.ts";
 
 const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
@@ -75,7 +75,8 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  await carryForwardAssets(paths, release.name);
+  // The search index's hashed files too: a search page opened before the switch keeps its index.
+  for (const folder of ["assets", ...SEARCH_HASHED_FOLDERS]) await carryForwardAssets(paths, release.name, folder);
   const { migrated } = await switchLiveSite(paths, release.name);
   if (migrated) console.log(`Moved the old _site folder to ${path.join(".releases", migrated)} (a one-time step).`);
   const pruned = await pruneReleases(paths, keep);

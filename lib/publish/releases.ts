@@ -127,30 +127,32 @@ export async function pruneReleases(paths: PublishPaths, keep = DEFAULT_KEEP): P
   return doomed;
 }
 
-/** Hashed assets a release took over from the one before it, so they are not carried again. */
-const CARRIED_MANIFEST = "assets/.carried-from-previous-release.json";
+/** Hashed files a release took over from the one before it, so they are not carried again: one such list per folder. */
+const CARRIED_MANIFEST = ".carried-from-previous-release.json";
 
 /**
- * Copies the live release's own content-hashed assets into a new release when
- * the new one no longer has them. A reader who loaded a page just before the
- * switch then still gets its stylesheet and script just after it. Only the
- * previous release's own assets come along, not those it carried itself, so
- * old files live for one release and no longer.
+ * Copies the live release's own content-hashed files in `folder` (its
+ * subfolders aside) into a new release when the new one no longer has them. A
+ * reader who loaded a page just before the switch then still gets its
+ * stylesheet, script or search index files just after it. Only the previous
+ * release's own files come along, not those it carried itself, so old files
+ * live for one release and no longer.
  */
-export async function carryForwardAssets(paths: PublishPaths, release: string): Promise<string[]> {
+export async function carryForwardAssets(paths: PublishPaths, release: string, folder = "assets"): Promise<string[]> {
   const live = await readLiveSite(paths);
   if (live.kind !== "symlink") return [];
-  const liveAssets = path.join(path.resolve(path.dirname(paths.siteLink), live.target), "assets");
-  const newAssets = path.join(paths.releasesDir, release, "assets");
-  const alreadyCarried = new Set<string>(JSON.parse(await readFile(path.join(liveAssets, "..", CARRIED_MANIFEST), "utf8").catch(() => "[]")) as string[]);
-  const existing = new Set(await readdir(newAssets).catch(() => [] as string[]));
+  const liveFolder = path.join(path.resolve(path.dirname(paths.siteLink), live.target), folder);
+  const newFolder = path.join(paths.releasesDir, release, folder);
+  const alreadyCarried = new Set<string>(JSON.parse(await readFile(path.join(liveFolder, CARRIED_MANIFEST), "utf8").catch(() => "[]")) as string[]);
+  const existing = new Set(await readdir(newFolder).catch(() => [] as string[]));
   const carried: string[] = [];
-  for (const name of await readdir(liveAssets).catch(() => [] as string[])) {
-    if (name.startsWith(".") || existing.has(name) || alreadyCarried.has(name)) continue;
-    await mkdir(newAssets, { recursive: true });
-    await copyFile(path.join(liveAssets, name), path.join(newAssets, name));
+  for (const entry of await readdir(liveFolder, { withFileTypes: true }).catch(() => [])) {
+    const { name } = entry;
+    if (!entry.isFile() || name.startsWith(".") || existing.has(name) || alreadyCarried.has(name)) continue;
+    await mkdir(newFolder, { recursive: true });
+    await copyFile(path.join(liveFolder, name), path.join(newFolder, name));
     carried.push(name);
   }
-  if (carried.length > 0) await writeFile(path.join(paths.releasesDir, release, CARRIED_MANIFEST), JSON.stringify(carried.sort()));
+  if (carried.length > 0) await writeFile(path.join(newFolder, CARRIED_MANIFEST), JSON.stringify(carried.sort()));
   return carried;
 }

@@ -12,7 +12,17 @@ import * as pagefind from "pagefind";
  * their date, series part, summary and filters.
  */
 export const SEARCH_BUNDLE_PATH = "/pagefind/";
+/** The bundle's folder in a built site. */
+export const SEARCH_BUNDLE_FOLDER = SEARCH_BUNDLE_PATH.slice(1, -1);
 export const SEARCH_PAGE_PATH = "/search/";
+
+/**
+ * Where the bundle's content-hashed files are (its word index, page fragments,
+ * filters and metadata): carried into the next release, like the stylesheet,
+ * so a search page opened before a switch still finds the index it started with.
+ * Its unhashed files (script, entry point) are always in the new release.
+ */
+export const SEARCH_HASHED_FOLDERS = [SEARCH_BUNDLE_FOLDER, ...["index", "fragment", "filter"].map((part) => `${SEARCH_BUNDLE_FOLDER}/${part}`)];
 
 /** Pagefind's ready-made interfaces: our search page renders results itself, so they are not published. */
 const UNUSED_BUNDLE_FILE = /^pagefind-(?:ui|modular-ui|component-ui|highlight)\.(?:js|css)$/;
@@ -45,7 +55,7 @@ export interface BuiltPage {
  * reader searching while it is rebuilt meets a whole index.
  */
 export async function writeSearchIndex(siteDir: string, pages?: Iterable<BuiltPage>): Promise<SearchIndexSummary> {
-  const bundleDir = path.join(siteDir, SEARCH_BUNDLE_PATH.slice(1, -1));
+  const bundleDir = path.join(siteDir, SEARCH_BUNDLE_FOLDER);
   const next = `${bundleDir}.next-${randomBytes(4).toString("hex")}`;
   try {
     const { index, errors } = await pagefind.createIndex({});

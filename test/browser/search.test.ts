@@ -1,4 +1,5 @@
-import { rm } from "node:fs/promises";
+import { readFile, readlink, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { AxeResults } from "axe-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSearchIndex } from "../../lib/search/search-index.ts";
 import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
 import { AXE_PATH, keepOnLoopback, launchBrowser } from "../helpers/browser.ts";
+import { runBuildCli } from "../helpers/publish.ts";
 import { buildSite, makeFixtureSite, post, type BuiltSite } from "../helpers/site.ts";
 
 /*
@@ -244,6 +246,38 @@ describe("the search page under the /blog/ path prefix", () => {
     await page.waitForURL(`${prefixed.base}moving-kestrel-tables/`);
     expect(await page.locator("h1").textContent()).toBe("Moving the kestrel tables");
     expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("a search page left open while a new release is published", () => {
+  let input: string | undefined;
+  let server: StaticServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+    if (input) await rm(input, { recursive: true, force: true });
+  });
+
+  it("keeps searching after the switch with the index it started with, whose files the new release carries", async () => {
+    input = await makeFixtureSite({ posts });
+    expect((await runBuildCli(input)).status).toBe(0);
+    const site = path.join(input, "_site");
+    // The symlink is followed per request, as a web server does.
+    server = await serveStatic(() => site);
+    const before = await readlink(site);
+    const context = await openContext();
+    const page = await context.newPage();
+    expect(await searchFor(page, `q=${UNIQUE}`, `${server.origin}/`)).toBe(`1 post found for “${UNIQUE}”.`);
+
+    // A new release in which every post's page, and so every index file, has changed.
+    await writeFile(path.join(input, "_data/site.json"), (await readFile(path.join(input, "_data/site.json"), "utf8")).replace(/"tagline": "[^"]*"/, '"tagline": "A new tagline"'));
+    await writeFile(path.join(input, "posts/feature-flags.md"), posts["feature-flags.md"].replace("step by step", "step by careful step"));
+    expect((await runBuildCli(input)).status).toBe(0);
+    expect(await readlink(site)).not.toBe(before);
+
+    await page.fill("#search-query", SHARED);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toBe(`3 posts found for “${SHARED}”.`);
     await context.close();
   });
 });
