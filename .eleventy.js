@@ -7,6 +7,7 @@ import datesPlugin from "./lib/plugins/dates.ts";
 import feedLedgerPlugin from "./lib/plugins/feed-ledger.ts";
 import feedsPlugin from "./lib/plugins/feeds.ts";
 import guardsPlugin from "./lib/plugins/guards.ts";
+import imagesPlugin from "./lib/plugins/images.ts";
 import linkCheckPlugin from "./lib/plugins/link-check.ts";
 import pagesPlugin from "./lib/plugins/pages.ts";
 import searchPlugin from "./lib/plugins/search.ts";
@@ -19,7 +20,7 @@ export default function registerSite(eleventyConfig) {
   // Eleventy's watcher cannot parse the TypeScript this file imports; `npm start`
   // restarts on lib/ edits instead (node --watch-path).
   eleventyConfig.setWatchJavaScriptDependencies(false);
-  for (const ignored of ["README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**"]) {
+  for (const ignored of ["README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**", ".cache/**"]) {
     eleventyConfig.ignores.add(ignored);
   }
 
@@ -34,6 +35,7 @@ export default function registerSite(eleventyConfig) {
 
   // Outputs beyond the posts themselves.
   eleventyConfig.addPlugin(staticFilesPlugin);
+  eleventyConfig.addPlugin(imagesPlugin, { blog });
   eleventyConfig.addPlugin(assetsPlugin);
   eleventyConfig.addPlugin(pagesPlugin);
   eleventyConfig.addPlugin(feedsPlugin);

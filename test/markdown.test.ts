@@ -22,11 +22,17 @@ describe("heading ids", () => {
 
   it("number repeated headings and take the page's prefix and shift", () => {
     const parsed = parse("## Intro\n\nA.\n\n## Intro\n\nB.\n");
-    expect(parsed.render(PAGE)).toContain('<h2 id="intro">Intro</h2>');
-    expect(parsed.render(PAGE)).toContain('<h2 id="intro-1">Intro</h2>');
+    expect(parsed.render(PAGE)).toContain('<h2 id="intro"><a class="self-link" href="#intro">Intro</a></h2>');
+    expect(parsed.render(PAGE)).toContain('<h2 id="intro-1"><a class="self-link" href="#intro-1">Intro</a></h2>');
     const part = parsed.render({ mode: "page", idPrefix: "part2-", headingShift: 1 });
-    expect(part).toContain('<h3 id="part2-intro">Intro</h3>');
-    expect(part).toContain('<h3 id="part2-intro-1">Intro</h3>');
+    expect(part).toContain('<h3 id="part2-intro"><a class="self-link" href="#part2-intro">Intro</a></h3>');
+    expect(part).toContain('<h3 id="part2-intro-1"><a class="self-link" href="#part2-intro-1">Intro</a></h3>');
+  });
+
+  it("link to themselves on pages, except a heading holding a link of its own, and not in feeds", () => {
+    const parsed = parse("## Plain\n\n## See [the docs](https://example.org/)\n");
+    expect(hrefs(parsed.render(PAGE), "h2 a")).toEqual(["#plain", "https://example.org/"]);
+    expect(hrefs(parsed.render(FEED), "h2 a")).toEqual(["https://example.org/"]);
   });
 });
 
@@ -48,7 +54,7 @@ describe("links", () => {
 
   it("into the page take the part's prefix on a page of several posts", () => {
     const parsed = parse("[down](#later)\n\n## Later\n");
-    expect(hrefs(parsed.render({ mode: "page", idPrefix: "part1-", headingShift: 1 }))).toEqual(["#part1-later"]);
+    expect(hrefs(parsed.render({ mode: "page", idPrefix: "part1-", headingShift: 1 }), "p a")).toEqual(["#part1-later"]);
   });
 });
 

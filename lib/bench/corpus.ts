@@ -1,6 +1,7 @@
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import sharp from "sharp";
 
 /**
  * A synthetic corpus for the benchmark and for tests of the fast paths: posts of
@@ -37,6 +38,8 @@ export interface Corpus {
   files: Map<string, string>;
   /** The content of _data/series.json. */
   seriesFile: Record<string, { title: string; description: string }>;
+  /** How many of the image pool the posts show (see generatedImage). */
+  images: number;
 }
 
 export const PARTS_PER_SERIES = 3;
@@ -83,7 +86,7 @@ export function postSlug(index: number): string {
 }
 
 /** Plans the corpus: which post is in which series, its date, tags and link. */
-export function generateCorpus(postCount: number): Corpus {
+export function generateCorpus(postCount: number, { media = false }: { media?: boolean } = {}): Corpus {
   const posts: GeneratedPost[] = [];
   const series: GeneratedSeries[] = [];
   for (let index = 0; index < postCount; index++) {
@@ -112,15 +115,56 @@ export function generateCorpus(postCount: number): Corpus {
       linksTo: `/${postSlug(index === 0 ? postCount - 1 : Math.floor(index / 2))}/`,
     });
   }
-  const files = new Map(posts.map((post, index) => [post.file, postText(post, index)]));
+  const files = new Map(posts.map((post, index) => [post.file, postText(post, index, media)]));
   const seriesFile = Object.fromEntries(series.map(({ slug, title, description }) => [slug, { title, description }]));
-  return { posts, series, files, seriesFile };
+  const images = media ? Math.min(postCount, IMAGE_POOL) : 0;
+  return { posts, series, files, seriesFile, images };
+}
+
+/** The two code blocks every generated post carries; `42` becomes the post's number, so no two posts' code is alike. */
+export const SAMPLE_CODE = [
+  {
+    language: "csharp",
+    code: [
+      "// Copies one batch of rows to the new table",
+      "public async Task<int> CopyBatchAsync(SqlConnection connection, long fromId, CancellationToken token)",
+      "{",
+      '    const string sql = "INSERT INTO users_v2 (id, email) SELECT id, LOWER(email) FROM users WHERE id > @from AND id <= @to";',
+      "    await using var command = new SqlCommand(sql, connection);",
+      '    command.Parameters.AddWithValue("@from", fromId);',
+      '    command.Parameters.AddWithValue("@to", fromId + 42);',
+      "    return await command.ExecuteNonQueryAsync(token);",
+      "}",
+    ].join("\n"),
+  },
+  {
+    language: "sql",
+    code: [
+      "-- Backfill, then swap in one transaction",
+      "UPDATE users SET email_normalised = LOWER(email) WHERE id BETWEEN 1 AND 42;",
+      "BEGIN;",
+      "ALTER TABLE users RENAME TO users_old;",
+      "ALTER TABLE users_v2 RENAME TO users;",
+      "COMMIT;",
+    ].join("\n"),
+  },
+];
+
+/** Distinct images the generated posts show, one each in turn: encoding one per post would be the whole benchmark. */
+export const IMAGE_POOL = 30;
+
+export function generatedImage(index: number): string {
+  return `images/generated/diagram-${(index % IMAGE_POOL) + 1}.png`;
 }
 
 /** The marker text of a post's body, which edits replace. */
 export const BODY_MARKER = "Opening words of the post.";
 
-function postText(post: GeneratedPost, index: number): string {
+function fenced({ language, code }: { language: string; code: string }, index: number): string {
+  return `\`\`\`${language}\n${code.replace(/\b42\b/g, String(index + 1))}\n\`\`\``;
+}
+
+function postText(post: GeneratedPost, index: number, media: boolean): string {
   const random = randomSource(index + 1);
   // Every seventh note shares a tag across posts, so the notes index has groups.
   const noteTag = index % 7 === 0 ? "shared-source" : `source-${index + 1}`;
@@ -140,12 +184,14 @@ function postText(post: GeneratedPost, index: number): string {
     `## What changes at scale`,
     `${paragraph(random, 5)} See [an earlier post](${post.linksTo}) and [the reference](https://example.com/reference/${index + 1}) for more.[^${noteTag}]`,
     paragraph(random, 7),
+    ...(media ? [`![Diagram ${(index % IMAGE_POOL) + 1} of the migration](/${generatedImage(index)})`, fenced(SAMPLE_CODE[0]!, index)] : []),
     Array.from({ length: 4 }, () => `* ${sentence(random, 9)}`).join("\n"),
     `## Lessons learned`,
     paragraph(random, 7),
     paragraph(random, 7),
     paragraph(random, 7),
     paragraph(random, 6),
+    ...(media ? [fenced(SAMPLE_CODE[1]!, index)] : []),
     paragraph(random, 5),
     `[^${noteTag}]: [Source for post ${index + 1}](https://example.com/source/${index + 1}), an external reference.`,
   ];
@@ -166,5 +212,19 @@ export async function writeCorpusSite(corpus: Corpus, siteDir: string, parentDir
   await writeFile(path.join(dir, "package.json"), `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`);
   await writeFile(path.join(dir, "_data/series.json"), `${JSON.stringify({ ...realSeries, ...corpus.seriesFile }, null, 2)}\n`);
   await Promise.all([...corpus.files].map(([file, text]) => writeFile(path.join(dir, "posts", file), text)));
+  await mkdir(path.join(dir, "images/generated"), { recursive: true });
+  for (let index = 0; index < corpus.images; index++) await writeDiagram(path.join(dir, generatedImage(index)), index);
   return dir;
+}
+
+/** A 1200 x 800 PNG diagram, different for each index: bars of varying height and colour, like a screenshot's flat areas. */
+async function writeDiagram(file: string, index: number): Promise<void> {
+  const random = randomSource(1_000 + index);
+  const bars = Array.from({ length: 8 }, (_, bar) => {
+    const height = 100 + Math.floor(random() * 600);
+    const colour = `rgb(${Math.floor(random() * 200)},${Math.floor(random() * 200)},${Math.floor(random() * 200)})`;
+    return `<rect x="${60 + bar * 140}" y="${760 - height}" width="100" height="${height}" fill="${colour}"/>`;
+  });
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="800"><rect width="1200" height="800" fill="#f7f5f0"/>${bars.join("")}<text x="60" y="60" font-size="40" font-family="sans-serif">Diagram ${index + 1}</text></svg>`;
+  await sharp(Buffer.from(svg)).png().toFile(file);
 }

@@ -4,6 +4,7 @@
 //
 //   npm run bench -- [--sizes 3,300,3000] [--large] [--runs 3] [--edits 5] [--edit-size 300] [--no-edits]
 //                    [--search-sizes 300,3000] [--query-size 400] [--query scale] [--output bench-results/latest.json]
+//   npm run bench -- --highlighters [--posts 3000]   (Prism against Shiki: accuracy and cost, then exits)
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -25,8 +26,16 @@ const { values: options } = parseArgs({
     // In every generated post (a heading), so the first query matches them all.
     query: { type: "string", default: "scale" },
     output: { type: "string", default: "bench-results/latest.json" },
+    highlighters: { type: "boolean", default: false },
+    posts: { type: "string", default: "3000" },
   },
 });
+
+if (options.highlighters) {
+  const { compareHighlighters } = await import("../bench/highlighters.ts");
+  console.log(compareHighlighters(positiveInteger(options.posts, "posts")));
+  process.exit(0);
+}
 
 function positiveInteger(value: string, name: string): number {
   const number = Number(value);

@@ -6,6 +6,8 @@ import { FrontMatterSyntaxError, splitFrontMatter, type SplitDocument } from "./
 import { IssueLog, nearest } from "./issues.ts";
 import { createMarkdown } from "./markdown.ts";
 import { rereader } from "./memory.ts";
+import type { ImageStore } from "./images.ts";
+import type { PostMedia } from "./media.ts";
 import { jekyllPostId, postPath } from "./paths.ts";
 import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
 import { describeZodIssues, JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration } from "./schema.ts";
@@ -28,6 +30,10 @@ export interface PostReading {
   urls: SiteUrls;
   includeDrafts: boolean;
   oneOffBuild: boolean;
+  /** What posts' images are resolved against (see media.ts). */
+  inputDir: string;
+  staticFiles: ReadonlyMap<string, string>;
+  images: ImageStore;
 }
 
 export async function loadSite(inputDir: string, log: IssueLog, deploymentUrl: string | undefined): Promise<Site | undefined> {
@@ -105,6 +111,9 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
   const sitePath = postPath(slug, frontMatter?.permalink);
   const readBody = () => splitFrontMatter(readSource()).body;
   const body = parseBody(file, document.body, sitePath, frontMatter?.part, reading, readBody);
+  for (const { severity, line, ...problem } of body.mediaProblems) {
+    log[severity === "error" ? "error" : "warn"]({ file, line: line + document.bodyLineOffset, ...problem });
+  }
   for (const problem of body.footnoteProblems) {
     log.error({ file, line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
   }
@@ -192,12 +201,16 @@ const parseCache = new Map<string, { key: string; parsed: ParsedPost }>();
  */
 function parseBody(file: string, body: string, sitePath: string, part: number | undefined, reading: PostReading, readBody: () => string): ParsedPost {
   const targets = part === undefined ? [PAGE, FEED] : [PAGE, FEED, partTarget(part)];
-  if (reading.oneOffBuild) return new ParsedPost(markdown(), body, reading.urls, sitePath, targets, rereader(file, readBody, body));
+  const media: PostMedia = { file, inputDir: reading.inputDir, staticFiles: reading.staticFiles, images: reading.images };
+  if (reading.oneOffBuild) return new ParsedPost(markdown(), body, reading.urls, sitePath, targets, rereader(file, readBody, body), media);
   const { urls } = reading;
   const key = `${urls.origin}${urls.pathPrefix}|${sitePath}|${part}|${body}`;
   let cached = parseCache.get(file);
-  if (cached?.key !== key) {
-    cached = { key, parsed: new ParsedPost(markdown(), body, urls, sitePath, targets) };
+  // A post's images are read when it is parsed: it is parsed again when one of
+  // them changed, or when it named a file that was missing (it may be there now).
+  const imagesUnchanged = (parsed: ParsedPost) => parsed.mediaProblems.length === 0 && parsed.images.every((image) => reading.images.describe(image.file) === image);
+  if (cached?.key !== key || !imagesUnchanged(cached.parsed)) {
+    cached = { key, parsed: new ParsedPost(markdown(), body, urls, sitePath, targets, undefined, media) };
     parseCache.set(file, cached);
   }
   return cached.parsed;

@@ -1,4 +1,6 @@
 import type { MarkdownItOptions, Renderer, RendererRule, Token } from "markdown-it";
+import type { DescribedImage } from "./images.ts";
+import type { MediaProblem, PostMedia } from "./media.ts";
 import type { SiteUrls } from "./site-urls.ts";
 
 /*
@@ -29,6 +31,14 @@ export interface MarkdownEnv extends RenderTarget {
   /** The post's own site path, for absolute fragment links in feeds. */
   sitePath: string;
   footnoteProblems: FootnoteProblem[];
+  /** The post's file and the build's images; without it, images are left as written. */
+  media?: PostMedia;
+  /** Found while parsing: missing images, empty alt text, unknown code languages. */
+  mediaProblems?: MediaProblem[];
+  /** The images a parse found, for the dev server's check that they are unchanged. */
+  imagesDescribed?: DescribedImage[];
+  /** Images rendered so far in this rendering: all but the first load lazily. */
+  imagesShown?: number;
   [key: string | symbol]: unknown;
 }
 

@@ -3,6 +3,7 @@ import type { MarkdownIt, StateCore, Token } from "markdown-it";
 import footnotePlugin from "markdown-it-footnote";
 import { installTaggedFootnotes } from "./footnotes.ts";
 import { attribute, envRule, type MarkdownEnv } from "./markdown-env.ts";
+import { installMedia } from "./media.ts";
 
 export function createMarkdown(): MarkdownIt {
   // Raw HTML is the author's own; typographer off so the author's quotes and dashes stay as typed.
@@ -12,6 +13,7 @@ export function createMarkdown(): MarkdownIt {
   md.core.ruler.after("inline", "kramdown_heading_ids", assignHeadingIds);
   installHeadingRenderer(md);
   installLinkRewriter(md);
+  installMedia(md);
   return md;
 }
 
@@ -52,17 +54,32 @@ export function inlineText(children: readonly Token[]): string {
   return text;
 }
 
+/**
+ * Each heading links to itself, so a reader can copy a link to the section:
+ * its text is the link (as on MDN), so the heading's name and the link's name
+ * are the heading's words. A heading that holds a link of its own gets none:
+ * links cannot nest. Feeds have no use for them.
+ */
 function installHeadingRenderer(md: MarkdownIt): void {
   const { escapeHtml } = md.utils;
   const shifted = (tag: string, env: MarkdownEnv) => `h${Math.min(6, Number(tag.slice(1)) + env.headingShift)}`;
+  const selfLinked = (open: Token | undefined, inline: Token | undefined, env: MarkdownEnv): string | undefined => {
+    const id = open === undefined ? null : attribute(open, "id");
+    if (id === null || env.mode === "feed" || inline?.children?.some((child) => child.type === "link_open")) return undefined;
+    return env.idPrefix + id;
+  };
   md.renderer.rules.heading_open = envRule((tokens, index, _options, env) => {
     const token = tokens[index]!;
     const attributes = (token.attrs ?? [])
       .map(([name, value]) => ` ${name}="${escapeHtml(name === "id" ? env.idPrefix + String(value) : String(value))}"`)
       .join("");
-    return `<${shifted(token.tag, env)}${attributes}>`;
+    const target = selfLinked(token, tokens[index + 1], env);
+    return `<${shifted(token.tag, env)}${attributes}>${target === undefined ? "" : `<a class="self-link" href="#${escapeHtml(target)}">`}`;
   });
-  md.renderer.rules.heading_close = envRule((tokens, index, _options, env) => `</${shifted(tokens[index]!.tag, env)}>\n`);
+  md.renderer.rules.heading_close = envRule((tokens, index, _options, env) => {
+    const linked = selfLinked(tokens[index - 2], tokens[index - 1], env) !== undefined;
+    return `${linked ? "</a>" : ""}</${shifted(tokens[index]!.tag, env)}>\n`;
+  });
 }
 
 /** Rewrites the author's links for the render target; see SiteUrls for the rules. */

@@ -5,6 +5,7 @@ import { groupByYear, indexNotes, indexTags, newestDate, newestFirst } from "./i
 import { loadPosts, loadSeriesDeclarations, loadSite, type PostRecord } from "./loading.ts";
 import { RESERVED_PATHS } from "./paths.ts";
 import { buildSeries, planSeries } from "./series.ts";
+import { ImageStore } from "./images.ts";
 import { listStaticFiles, staticFolders } from "./static-files.ts";
 import type { ContentModel, LoadOptions, Post, SeriesPart } from "./types.ts";
 
@@ -29,8 +30,10 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const declarations = await loadSeriesDeclarations(inputDir, log);
   if (!site) log.throwIfAny();
   const staticFiles = listStaticFiles(inputDir, staticFolders(site!));
+  const staticPathOf = new Map([...staticFiles].map(([sitePath, file]) => [file, sitePath]));
+  const images = new ImageStore(inputDir, (file) => staticPathOf.get(file));
 
-  const records = await loadPosts(inputDir, { urls: site!.urls, includeDrafts: options.includeDrafts, oneOffBuild: options.oneOffBuild ?? false }, log);
+  const records = await loadPosts(inputDir, { urls: site!.urls, includeDrafts: options.includeDrafts, oneOffBuild: options.oneOffBuild ?? false, inputDir, staticFiles, images }, log);
   checkPermalinks(records, log);
   const feedLedger = await readLedger(inputDir, log);
   checkLedger(feedLedger, records, log);
@@ -60,6 +63,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
     warnings: log.warnings,
     feedLedger,
     staticFiles,
+    images,
   };
 }
 

@@ -3,6 +3,8 @@ import { summariseFootnotes, type FootnoteSummary } from "./footnotes.ts";
 import type { FootnoteProblem, MarkdownEnv, RenderTarget } from "./markdown-env.ts";
 import { inlineText } from "./markdown.ts";
 import { detached } from "./memory.ts";
+import type { DescribedImage } from "./images.ts";
+import type { MediaProblem, PostMedia } from "./media.ts";
 import type { SiteUrls } from "./site-urls.ts";
 
 const WORDS_PER_MINUTE = 230;
@@ -26,6 +28,9 @@ const targetKey = (target: RenderTarget) => `${target.mode}|${target.idPrefix}|$
  */
 export class ParsedPost {
   readonly footnoteProblems: FootnoteProblem[];
+  readonly mediaProblems: MediaProblem[];
+  /** The images the post shows, as described when it was parsed. */
+  readonly images: DescribedImage[];
   readonly footnotes: FootnoteSummary[];
   readonly words: number;
   readonly excerpt: string;
@@ -46,12 +51,15 @@ export class ParsedPost {
     private readonly sitePath: string,
     targets: readonly RenderTarget[],
     private readonly readBodyAgain?: () => string,
+    private readonly media?: PostMedia,
   ) {
     this.body = readBodyAgain ? undefined : body;
     // The parse's env holds the footnotes' tokens: kept in a field, it would keep them all.
     const env = this.freshEnv();
     const tokens = md.parse(body, env);
     this.footnoteProblems = env.footnoteProblems;
+    this.mediaProblems = env.mediaProblems ?? [];
+    this.images = env.imagesDescribed ?? [];
     this.footnotes = summariseFootnotes(md, env);
     this.words = countWords(tokens);
     this.excerpt = detached(excerptOf(tokens));
@@ -84,7 +92,7 @@ export class ParsedPost {
 
   /** Parsing writes footnote state into its env, so every parse needs a new one. */
   private freshEnv(): MarkdownEnv {
-    return { ...PAGE, urls: this.urls, sitePath: this.sitePath, footnoteProblems: [] };
+    return { ...PAGE, urls: this.urls, sitePath: this.sitePath, footnoteProblems: [], media: this.media };
   }
 
   private renderTokens(tokens: Token[], env: MarkdownEnv, target: RenderTarget): string {

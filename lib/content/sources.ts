@@ -1,5 +1,6 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { ImageStore } from "./images.ts";
 
 /** Where the content model reads its input, relative to the site folder. */
 export const POSTS_DIR = "posts";
@@ -22,6 +23,8 @@ export async function listPostFiles(inputDir: string): Promise<PostFiles> {
       const file = `${relative}/${entry.name}`;
       if (entry.isDirectory()) await walk(file);
       else if (entry.name.endsWith(".md")) found.posts.push(file);
+      // An image beside its post, shown by a path relative to it.
+      else if (ImageStore.isImage(entry.name)) continue;
       // Editor droppings (dot files) are not content.
       else if (!entry.name.startsWith(".")) found.others.push(file);
     }

@@ -1,5 +1,6 @@
 import type { FeedLedger } from "./feed-ledger.ts";
 import type { FootnoteSummary } from "./footnotes.ts";
+import type { ImageStore } from "./images.ts";
 import type { ContentIssue } from "./issues.ts";
 import type { RenderTarget } from "./markdown-env.ts";
 import type { PostFrontMatter, SeriesDeclaration, SiteDeclaration } from "./schema.ts";
@@ -102,6 +103,8 @@ export interface ContentModel {
   feedLedger: FeedLedger;
   /** Files published as they are (see static-files.ts): site path → project-relative file. */
   staticFiles: ReadonlyMap<string, string>;
+  /** The images the posts show, encoded and published after rendering (see images.ts). */
+  images: ImageStore;
 }
 
 export interface LoadOptions {

@@ -109,7 +109,7 @@ export interface LinkIssue extends ContentIssue {
 
 export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = ".", scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html)): LinkIssue[] {
   const { urls } = blog.site;
-  const { staticFiles } = blog.model;
+  const { staticFiles, images } = blog.model;
   const published = new Map<string, { result: BuildResult; html: boolean }>();
   for (const result of results) {
     if (typeof result.url === "string") published.set(result.url, { result, html: /\.html?$/.test(String(result.outputPath)) });
@@ -140,7 +140,7 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
         continue;
       }
       const { sitePath, fragment } = target;
-      if (staticFiles.has(sitePath)) continue;
+      if (staticFiles.has(sitePath) || images.published.has(sitePath)) continue;
       const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => published.has(candidate));
       if (targetUrl === undefined) {
         issues.push({ ...problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`), line: lineOf(inputDir, file, value, sitePath), missingTarget: sitePath });
