@@ -112,7 +112,8 @@ form.addEventListener("submit", (event) => {
     const value = form.elements[name]?.value.trim();
     if (value) params.set(name, value);
   }
-  const url = `${location.pathname}${params.size ? `?${params}` : ""}`;
+  const query = params.toString();
+  const url = `${location.pathname}${query ? `?${query}` : ""}`;
   if (url !== `${location.pathname}${location.search}`) history.pushState(null, "", url);
   search(readQuery(params));
 });
