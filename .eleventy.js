@@ -1,5 +1,11 @@
 // The site's configuration: a table of contents. Each concern is one plugin in lib/.
 // Eleventy runs under tsx (see package.json) so these TypeScript imports load.
+//
+// Eleventy does templates, layouts, collections and routing: every page is a
+// template in pages/ (or the root) with its own front matter. The content model
+// (lib/content/) reads posts/ and _data/ once per build, checks every rule
+// across documents, renders each post, and hands its lists to templates as
+// `blog` and as collections (posts, series, tags, postsByTag).
 import assetsPlugin from "./lib/plugins/assets.ts";
 import contentModelPlugin, { Blog } from "./lib/plugins/content-model.ts";
 import crawlersPlugin from "./lib/plugins/crawlers.ts";
@@ -9,7 +15,7 @@ import feedsPlugin from "./lib/plugins/feeds.ts";
 import guardsPlugin from "./lib/plugins/guards.ts";
 import imagesPlugin from "./lib/plugins/images.ts";
 import linkCheckPlugin from "./lib/plugins/link-check.ts";
-import pagesPlugin from "./lib/plugins/pages.ts";
+import navigationPlugin from "./lib/plugins/navigation.ts";
 import searchPlugin from "./lib/plugins/search.ts";
 import seoPlugin from "./lib/plugins/seo.ts";
 import staticFilesPlugin from "./lib/plugins/static-files.ts";
@@ -28,8 +34,9 @@ export default function registerSite(eleventyConfig) {
   const blog = new Blog();
   eleventyConfig.addPlugin(contentModelPlugin, { blog });
 
-  // Template helpers.
+  // Template helpers, and the navigation pages ask for in their front matter.
   eleventyConfig.addPlugin(guardsPlugin);
+  eleventyConfig.addPlugin(navigationPlugin);
   eleventyConfig.addPlugin(datesPlugin);
   eleventyConfig.addPlugin(seoPlugin);
 
@@ -37,7 +44,6 @@ export default function registerSite(eleventyConfig) {
   eleventyConfig.addPlugin(staticFilesPlugin);
   eleventyConfig.addPlugin(imagesPlugin, { blog });
   eleventyConfig.addPlugin(assetsPlugin);
-  eleventyConfig.addPlugin(pagesPlugin);
   eleventyConfig.addPlugin(feedsPlugin);
   eleventyConfig.addPlugin(crawlersPlugin);
 
@@ -57,10 +63,12 @@ export default function registerSite(eleventyConfig) {
 }
 
 export const config = {
-  // Pages are Nunjucks and JavaScript. Posts' markdown is read by the content
+  // Pages (pages/, or anywhere outside the folders the site owns) are Nunjucks,
+  // markdown or JavaScript templates. Posts' markdown is read by the content
   // model, never as a template, so `{{` in a post is text, not a template tag.
-  templateFormats: ["njk", "11ty.js"],
+  templateFormats: ["njk", "md", "11ty.js"],
   htmlTemplateEngine: "njk",
+  markdownTemplateEngine: "njk",
   dir: {
     // Eleventy reads no data files: its data folder is one that does not exist.
     // _data/ is the content model's input, validated once per build and read by

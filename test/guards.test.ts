@@ -28,7 +28,7 @@ describe("a partial's required inputs", () => {
     const dir = await makeFixtureSite({ realPosts: true });
     fixtures.push(dir);
     // A home page that forgets to set `posts` before including the post list.
-    await writeFile(path.join(dir, "_includes/pages/home.njk"), "{% extends \"layouts/base.njk\" %}{% block main %}<h1>Home</h1>\n{% include \"partials/post-list.njk\" %}{% endblock %}\n");
+    await writeFile(path.join(dir, "pages/index.njk"), "---\nlayout: layouts/base.njk\ntitle: Home\npermalink: /\n---\n<h1>Home</h1>\n{% include \"partials/post-list.njk\" %}\n");
     const message = fullMessage(await buildError({ input: dir }));
     expect(message).toContain('partials/post-list.njk needs "posts"');
   });

@@ -206,7 +206,7 @@ function postText(post: GeneratedPost, index: number, media: boolean): string {
  */
 export async function writeCorpusSite(corpus: Corpus, siteDir: string, parentDir = tmpdir()): Promise<string> {
   const dir = await mkdtemp(path.join(parentDir, "blog-corpus-"));
-  for (const part of ["_includes", "_data", "assets", "posts"]) await cp(path.join(siteDir, part), path.join(dir, part), { recursive: true });
+  for (const part of ["pages", "_includes", "_data", "assets", "posts"]) await cp(path.join(siteDir, part), path.join(dir, part), { recursive: true });
   const realSeries = JSON.parse(await readFile(path.join(siteDir, "_data/series.json"), "utf8")) as Record<string, unknown>;
   // Like the repository: .js files are ES modules.
   await writeFile(path.join(dir, "package.json"), `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`);

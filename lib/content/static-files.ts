@@ -15,7 +15,7 @@ export const STATIC_FOLDERS_FIELD = "staticFolders";
 const SITE_FILE = "_data/site.json";
 
 /** Folders the generator itself reads or writes: never published as static files. */
-export const NOT_STATIC = ["posts", "_data", "_includes", "assets", "lib", "test", "node_modules", "_site", "_dev-site", ".releases", ".cache"];
+export const NOT_STATIC = ["posts", "pages", "_data", "_includes", "assets", "lib", "test", "node_modules", "_site", "_dev-site", ".releases", ".cache"];
 
 /** A folder name as site.json may give it: a relative path inside the site, without `..`. */
 export const STATIC_FOLDER = /^(?!\.)[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { UserConfig } from "@11ty/eleventy";
 import { referenceId } from "../content/footnotes.ts";
 import { loadContent, POSTS_DIR, type ContentModel, type Post } from "../content/model.ts";
@@ -64,10 +65,24 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
     blog.load(await loadContent({ inputDir: directories.input, includeDrafts, oneOffBuild: runMode === "build" }));
   });
 
-  // Post files are the model's input, not Eleventy templates (markdown is not
-  // among the site's template formats): the pages plugin publishes each post
-  // from the model. Watching them makes the dev server rebuild on a save.
+  // Post files are the model's input, not Eleventy templates (posts/ is ignored
+  // as a template folder): pages/post.njk publishes each post from the model.
+  // Watching them makes the dev server rebuild on a save.
+  // Added as Eleventy writes its own for _includes/ (the input folder joined
+  // with it): `ignores.add` reads a pattern from the working folder, not the input.
+  eleventyConfig.on("eleventy.ignores", (ignores: string[]) => {
+    const input = eleventyConfig.directories.input;
+    ignores.push(`${path.isAbsolute(input) || input.startsWith("./") ? "" : "./"}${path.posix.join(input, POSTS_DIR)}/**`);
+  });
   eleventyConfig.addWatchTarget(`./${POSTS_DIR}/**/*.md`);
+
+  // The model's lists as Eleventy collections, for pages and pagination:
+  // collections.posts (published, newest first), collections.series,
+  // collections.tags (each with its posts) and collections.postsByTag[slug].
+  eleventyConfig.addCollection("posts", () => blog.posts);
+  eleventyConfig.addCollection("series", () => blog.series);
+  eleventyConfig.addCollection("tags", () => blog.tags);
+  eleventyConfig.addCollection("postsByTag", () => Object.fromEntries(blog.tags.map((tag) => [tag.slug, tag.posts])));
 
   eleventyConfig.addFilter("renderPost", (post: Post) => post.render(PAGE));
   eleventyConfig.addFilter("href", (sitePath: string) => blog.href(sitePath));

@@ -1,8 +1,7 @@
-import type { UserConfig } from "@11ty/eleventy";
+import type { CollectionItem, UserConfig } from "@11ty/eleventy";
 import { XmlElement, xmlDocument } from "../content/xml.ts";
 import type { Blog } from "./content-model.ts";
 import { isoDate } from "./dates.ts";
-import { PAGES } from "./pages.ts";
 import { SEARCH_PAGE_PATH } from "../search/search-index.ts";
 
 /** sitemap.xml, robots.txt and the _headers file hosts read: what machines need to know. */
@@ -20,15 +19,15 @@ export function contentSecurityPolicy(sitePath: string): string {
   return sitePath === SEARCH_PAGE_PATH ? SEARCH_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
 }
 
-/** Every HTML page a reader may land on, from the page table and the content model. */
-export function sitemapPaths(blog: Blog): string[] {
-  const fixed = Object.values(PAGES).flatMap(({ permalink }) => (typeof permalink === "string" && permalink.endsWith("/") ? [permalink] : []));
-  return [
-    ...fixed,
-    ...blog.series.flatMap((series) => [series.sitePath, series.allPath]),
-    ...blog.tags.map((tag) => tag.sitePath),
-    ...blog.posts.filter((post) => !post.draft).map((post) => post.sitePath),
-  ];
+/**
+ * Every HTML page a reader may land on: the site's pages (every page template
+ * in collections.all, but the 404 page and any page with `sitemap: false`) and
+ * the model's published posts.
+ */
+export function sitemapPaths(blog: Blog, pages: readonly CollectionItem[]): string[] {
+  // Sorted: collections.all is in date order, and a page without a date is dated by its file.
+  const listed = pages.flatMap(({ url, data }) => (typeof url === "string" && url.endsWith("/") && data.sitemap !== false && data.noindex !== true ? [url] : [])).sort();
+  return [...new Set([...listed, ...blog.posts.filter((post) => !post.draft).map((post) => post.sitePath)])];
 }
 
 export function sitemap(blog: Blog, pageUrls: readonly string[]): string {
@@ -46,7 +45,7 @@ export function sitemap(blog: Blog, pageUrls: readonly string[]): string {
 export default function crawlersPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("contentSecurityPolicy", contentSecurityPolicy);
   eleventyConfig.addTemplate("crawlers/sitemap.11ty.js", {
-    render: (data: { blog: Blog }) => sitemap(data.blog, sitemapPaths(data.blog)),
+    render: (data: { blog: Blog; collections: { all: CollectionItem[] } }) => sitemap(data.blog, sitemapPaths(data.blog, data.collections.all)),
   }, { permalink: "/sitemap.xml", eleventyExcludeFromCollections: true });
 
   eleventyConfig.addTemplate("crawlers/robots.11ty.js", {

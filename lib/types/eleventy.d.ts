@@ -27,6 +27,17 @@ declare module "@11ty/eleventy" {
     results: BuildResult[];
   }
 
+  /** One page in a collection, as `addCollection` callbacks see it. */
+  export interface CollectionItem {
+    url: string | false;
+    inputPath: string;
+    data: Record<string, unknown>;
+  }
+
+  export interface CollectionApi {
+    getAll(): CollectionItem[];
+  }
+
   export interface UserConfig {
     directories: Directories;
     pathPrefix: string;
@@ -36,6 +47,7 @@ declare module "@11ty/eleventy" {
     addFilter(name: string, filter: (this: FilterContext, ...args: never[]) => unknown): void;
     addShortcode(name: string, shortcode: (this: FilterContext, ...args: never[]) => unknown): void;
     addGlobalData(name: string, data: unknown): void;
+    addCollection(name: string, build: (collections: CollectionApi) => unknown): void;
     addTemplate(virtualInputPath: string, content: unknown, data?: Record<string, unknown>): void;
     addTemplateFormats(formats: string | string[]): void;
     setTemplateFormats(formats: string[]): void;

@@ -9,7 +9,7 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const CONFIG = path.join(REPO, ".eleventy.js");
 
 /** The parts of the site every fixture shares: templates, styles, data, post defaults. */
-const SITE_SKELETON = ["_includes", "_data", "assets"];
+const SITE_SKELETON = ["pages", "_includes", "_data", "assets"];
 
 export interface FixtureOptions {
   /** posts/<name> → file text. */
@@ -20,6 +20,8 @@ export interface FixtureOptions {
   site?: Record<string, unknown>;
   /** Copy the real posts too. */
   realPosts?: boolean;
+  /** Any other file, by path in the site folder (a page, a layout...) → file text. */
+  files?: Record<string, string>;
 }
 
 /** A throwaway copy of the site with the given posts, for tests that need their own content. */
@@ -32,6 +34,10 @@ export async function makeFixtureSite(options: FixtureOptions = {}): Promise<str
   for (const [name, text] of Object.entries(options.posts ?? {})) {
     await mkdir(path.dirname(path.join(dir, "posts", name)), { recursive: true });
     await writeFile(path.join(dir, "posts", name), text);
+  }
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
   }
   if (options.series) await writeFile(path.join(dir, "_data/series.json"), JSON.stringify(options.series, null, 2));
   if (options.site) {
