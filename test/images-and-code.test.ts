@@ -1,10 +1,14 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
+import { parseFeed as parseWithRowanmanning } from "@rowanmanning/feed-parser";
+import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { parseHTML } from "linkedom";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { imageEncodes } from "../lib/content/images.ts";
 import type { ContentIssue } from "../lib/content/issues.ts";
+import { itemHtmlProblems, strictXmlProblems } from "./helpers/feeds.ts";
+import { MEDIA_POST_BODY as POST_BODY, MEDIA_SVG as SVG, writeMediaImages as writeImages } from "./helpers/media.ts";
 import { buildError, buildSite, fullMessage, makeFixtureSite, post, type BuiltSite } from "./helpers/site.ts";
 
 /*
@@ -13,65 +17,6 @@ import { buildError, buildSite, fullMessage, makeFixtureSite, post, type BuiltSi
  */
 const fixtures: string[] = [];
 afterAll(() => Promise.all(fixtures.map((dir) => rm(dir, { recursive: true, force: true }))));
-
-const POST_BODY = [
-  "Intro paragraph.", // body line 1
-  "",
-  "![The release pipeline, stage by stage](/images/pipeline.png)",
-  "",
-  "![A photo of the whiteboard](../images/whiteboard.jpg \"The whiteboard after the retrospective\")",
-  "",
-  "An inline ![logo of the team](/images/logo.svg) in text.",
-  "",
-  '<p><img src="/images/pipeline.png" alt="" class="decoration"></p>',
-  "",
-  "## Code",
-  "",
-  "```csharp",
-  "public async Task<int> CountAsync(string name) => await db.Users.CountAsync(u => u.Name == name); // " + "x".repeat(200),
-  "```",
-  "",
-  "```ts",
-  "const answer: number = 42;",
-  "```",
-  "",
-  "```sql",
-  "SELECT id, name FROM users WHERE created_at > '2020-01-01';",
-  "```",
-  "",
-  "```bash",
-  'echo "$HOME" | grep -c home',
-  "```",
-  "",
-  "```yaml",
-  "name: release",
-  "on: [push]",
-  "```",
-  "",
-  "```brainfudge",
-  "+++[>++<-]",
-  "```",
-  "",
-  "<pre>raw <b>html</b> pre</pre>",
-  "",
-  "| Column | Another |",
-  "|---|---|",
-  "| a | b |",
-  "",
-  "Press <kbd>Ctrl</kbd>+<kbd>C</kbd>.",
-  "",
-  "> A quotation.",
-  "",
-].join("\n");
-
-const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="#0b5cad"/></svg>';
-
-async function writeImages(input: string): Promise<void> {
-  await mkdir(path.join(input, "images"), { recursive: true });
-  await sharp({ create: { width: 1200, height: 800, channels: 4, background: { r: 200, g: 80, b: 40, alpha: 1 } } }).png().toFile(path.join(input, "images/pipeline.png"));
-  await sharp({ create: { width: 700, height: 500, channels: 3, background: { r: 30, g: 120, b: 200 } } }).jpeg().toFile(path.join(input, "images/whiteboard.jpg"));
-  await writeFile(path.join(input, "images/logo.svg"), SVG);
-}
 
 async function fixture(posts: Record<string, string>): Promise<string> {
   const input = await makeFixtureSite({ posts });
@@ -225,6 +170,40 @@ describe("a post with images and code", () => {
     const code = [...content.querySelectorAll("pre code")].map((block) => block.textContent);
     expect(code).toContain("SELECT id, name FROM users WHERE created_at > '2020-01-01';\n");
     expect(content.querySelectorAll("pre span")).toHaveLength(0);
+  });
+
+  it("keeps every feed valid, its items' URLs absolute, and the parsers agreeing on the images and code", async () => {
+    const [atom, rss, json] = await Promise.all(["/feed.xml", "/rss.xml", "/feed.json"].map((feedPath) => site.read(feedPath)));
+    expect(await strictXmlProblems(atom!)).toBe("");
+    expect(await strictXmlProblems(rss!)).toBe("");
+    // The fixture's one post is every feed's one item.
+    const contents: Record<string, string | undefined> = {
+      "feedsmith Atom": parseAtomFeed(atom!).entries?.[0]?.content?.value,
+      "feedsmith RSS": parseRssFeed(rss!).items?.[0]?.content?.encoded,
+      "feedsmith JSON": parseJsonFeed(JSON.parse(json!)).items?.[0]?.content_html,
+      "feed-parser Atom": parseWithRowanmanning(atom!).items[0]?.content ?? undefined,
+      "feed-parser RSS": parseWithRowanmanning(rss!).items[0]?.content ?? undefined,
+    };
+    const seen = Object.entries(contents).map(([parser, html]) => {
+      expect(html, `${parser} should read the item's content`).toBeTypeOf("string");
+      expect(itemHtmlProblems(html!), parser).toEqual([]);
+      const content = parseHTML(`<div>${html}</div>`).document;
+      return {
+        images: [...content.querySelectorAll("img")].map((img) => `${img.getAttribute("src")} ${img.getAttribute("width")}x${img.getAttribute("height")}`),
+        code: [...content.querySelectorAll("pre code")].map((block) => block.textContent),
+      };
+    });
+    expect(seen[0]!.images).toHaveLength(4);
+    expect(seen[0]!.code).toHaveLength(6);
+    const parsers = Object.keys(contents);
+    for (const [index, other] of seen.entries()) {
+      // @rowanmanning/feed-parser 2.1.5 decodes an item's HTML content twice (Atom and RSS),
+      // so `Task&lt;int&gt;` in code reads as a tag: its images agree, its code cannot.
+      if (parsers[index]!.startsWith("feed-parser")) expect(other.images, parsers[index]).toEqual(seen[0]!.images);
+      else expect(other, parsers[index]).toEqual(seen[0]);
+    }
+    // Written right: escaped once as HTML inside the content, and once more as XML.
+    expect(atom).toContain("Task&amp;lt;int&amp;gt;");
   });
 });
 
