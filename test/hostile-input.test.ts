@@ -1,8 +1,11 @@
-import { rm } from "node:fs/promises";
-import { afterAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { ContentError, quote, type ContentIssue } from "../lib/content/issues.ts";
 import { loadContent } from "../lib/content/model.ts";
-import { makeFixtureSite, post, type FixtureOptions } from "./helpers/site.ts";
+import { tagSlug } from "../lib/content/paths.ts";
+import { buildError, buildSite, fullMessage, makeFixtureSite, post, type FixtureOptions } from "./helpers/site.ts";
 
 /*
  * Hostile input, as a new user might try it, reaches the content model and is
@@ -69,7 +72,7 @@ describe("YAML front matter is parsed with limits", () => {
   });
 
   it("echoes at most a short line of a huge value", async () => {
-    const huge = "x".repeat(5_000_000);
+    const huge = "x".repeat(2_000_000);
     const { issues, message } = await contentErrors({ posts: { "huge.md": `---\ntitle: [${JSON.stringify(huge)}, ${JSON.stringify(huge)}]\ndate: 2020-01-01\npermalink: ${JSON.stringify(`/${huge} /`)}\n---\nText.\n` } });
     expect(issues.map((issue) => issue.field).sort()).toEqual(["permalink", "title"]);
     for (const issue of issues) expect(issue.found!.length).toBeLessThan(80);
@@ -126,3 +129,165 @@ describe("series part numbers are bounded", () => {
     ]);
   });
 });
+
+describe("permalinks are clean site paths", () => {
+  it.each(["//evil.example/", "/a/../no-planned-downtime-chasm-part1/", "/./feeds/", "/https:/evil.example/", "/a b/", "/x?y/", "/%2e%2e/", "no-slash/"])("permalink: %s is refused, naming the file, line and field", async (permalink) => {
+    const { issues } = await contentErrors({ posts: { "bad.md": post({ title: "Bad", date: "2020-01-01", permalink }) } });
+    expect(issues).toEqual([expect.objectContaining({ file: "posts/bad.md", line: 4, field: "permalink" })]);
+  });
+});
+
+describe("every output path has one owner", () => {
+  const COLLIDING: Record<string, string> = {
+    "/feed.xml/": "/feed.xml, the Atom feed",
+    "/_headers/": "/_headers, the hosts' _headers file",
+    "/sitemap.xml/": "/sitemap.xml, the sitemap",
+    "/404.html/": "/404.html, the not-found page",
+    "/index.html/": "/index.html, the home page",
+    "/feeds/x/": "/feeds/, the site's own /feeds/ pages",
+    "/images/photo.png/": "/images/photo.png, the static file images/photo.png",
+    "/first/index.html/": "/first/index.html, posts/first.md",
+  };
+
+  it("a post whose folder collides with another output is an error naming the file, line, field and the path it collides with", async () => {
+    const posts: Record<string, string> = { "first.md": post({ title: "First", date: "2020-01-01" }) };
+    Object.keys(COLLIDING).forEach((permalink, index) => (posts[`post-${index}.md`] = post({ title: `Post ${index}`, date: "2020-01-02", permalink })));
+    const dir = await makeFixtureSite({ posts });
+    fixtures.push(dir);
+    await mkdir(path.join(dir, "images"), { recursive: true });
+    await writeFile(path.join(dir, "images/photo.png"), "not really a PNG");
+    const issues = await loadErrors(dir);
+    expect(issues.map((issue) => [issue.file, issue.line, issue.field, issue.expected.match(/collides with (.*?);/)?.[1]])).toEqual(
+      Object.values(COLLIDING).map((collision, index) => [`posts/post-${index}.md`, 4, "permalink", collision]),
+    );
+  });
+
+  it("the reported permalinks fail the build with a content error, not Eleventy's ENOTDIR or EISDIR", async () => {
+    const posts: Record<string, string> = {};
+    ["/feed.xml/", "/_headers/", "/sitemap.xml/", "/404.html/", "/index.html/", "/a/../x/", "/./feeds/"].forEach((permalink, index) => (posts[`post-${index}.md`] = post({ title: `Post ${index}`, date: "2020-01-02", permalink })));
+    posts["..md"] = post({ title: "Dots", date: "2020-01-03" });
+    const input = await makeFixtureSite({ posts });
+    fixtures.push(input);
+    const error = await buildError({ input });
+    expect(error.name, fullMessage(error)).toBe("ContentError");
+    expect((error as Error & { issues: ContentIssue[] }).issues).toHaveLength(8);
+  });
+});
+
+describe("post file names are slugs", () => {
+  it.each([
+    ["My Post.md", "my-post"],
+    ["..md", "post"],
+    ["%2e%2e.md", "2e-2e"],
+    ["Café au lait.md", "cafe-au-lait"],
+    ["feed.xml.md", "feed-xml"],
+  ])("posts/%s is refused, suggesting posts/%s.md", async (name, suggestion) => {
+    const { issues } = await contentErrors({ posts: { [name]: post({ title: "A post", date: "2020-01-01" }) } });
+    expect(issues).toEqual([expect.objectContaining({ file: `posts/${name}`, field: "file name", expected: expect.stringContaining(`like posts/${suggestion}.md`) })]);
+  });
+});
+
+describe("files that are not posts are refused without being read", () => {
+  it("a symlink out of the project, a FIFO and a post over 10 MB are errors; a link to a post inside the project is read", async () => {
+    const dir = await makeFixtureSite({ posts: { "real.md": post({ title: "Real", date: "2020-01-01" }) } });
+    fixtures.push(dir);
+    await symlink("/dev/zero", path.join(dir, "posts/zero.md"));
+    await mkdir(path.join(dir, "drafts"));
+    await writeFile(path.join(dir, "drafts/linked.md"), post({ title: "Linked", date: "2020-01-02" }));
+    await symlink(path.join(dir, "drafts/linked.md"), path.join(dir, "posts/linked.md"));
+    execFileSync("mkfifo", [path.join(dir, "posts/pipe.md")]);
+    await writeFile(path.join(dir, "posts/huge.md"), post({ title: "Huge", date: "2020-01-03" }, "word ".repeat(2_200_000)));
+    const issues = await loadErrors(dir);
+    expect(issues.map((issue) => [issue.file, issue.found])).toEqual([
+      ["posts/huge.md", "10.5 MB"],
+      ["posts/pipe.md", "a special file (a device, FIFO or socket)"],
+      ["posts/zero.md", "a symbolic link out of the project (to /dev/zero)"],
+    ]);
+  });
+});
+
+describe("text that is not what it seems", () => {
+  it("a file that is not UTF-8 is an error naming the byte offset and line", async () => {
+    const dir = await makeFixtureSite();
+    fixtures.push(dir);
+    await mkdir(path.join(dir, "posts"), { recursive: true });
+    await writeFile(path.join(dir, "posts/latin1.md"), Buffer.concat([Buffer.from("---\ntitle: Caf"), Buffer.from([0xe9]), Buffer.from("\ndate: 2020-01-01\n---\nText.\n")]));
+    expect(await loadErrors(dir)).toEqual([expect.objectContaining({ file: "posts/latin1.md", line: 2, field: "encoding", found: "byte 0xE9 at offset 14 is not UTF-8" })]);
+  });
+
+  it("a footnote tag with a space is an error: its definition, which markdown-it takes for a link reference", async () => {
+    const { issues } = await contentErrors({ posts: { "tagged-notes.md": post({ title: "Notes", date: "2020-01-01" }, "Text.[^a] More.[^c d]\n\n[^a]: A.\n\n[^c d]: C.\n") } });
+    expect(issues.map((issue) => [issue.line, issue.field, issue.expected.split(":")[0]])).toEqual([[9, "[^c d]", "[^c d] is not a footnote"]]);
+  });
+
+  it("a footnote reference with a space and no definition is an error on its line", async () => {
+    const { issues } = await contentErrors({ posts: { "tagged-notes.md": post({ title: "Notes", date: "2020-01-01" }, "Text.\n\nMore.[^c d]\n") } });
+    expect(issues.map((issue) => [issue.line, issue.field, issue.expected.split(":")[0]])).toEqual([[7, "[^c d]", "[^c d] is not a footnote"]]);
+  });
+
+  it("a control character in a title, summary or tag is removed everywhere, with a warning naming the field", async () => {
+    const dir = await makeFixtureSite({ posts: { "ctl.md": post({ title: "Bell\u0001 title", summary: "Sum\u0007mary", date: "2020-01-01", tags: ["t\u0002ag"] }) } });
+    fixtures.push(dir);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const model = await loadContent({ inputDir: dir, includeDrafts: false });
+      expect(model.posts[0]).toMatchObject({ title: "Bell title", summary: "Summary", tags: ["tag"] });
+      expect(model.warnings.map((warning) => [warning.line, warning.field, warning.found])).toEqual([
+        [2, "title", "control character U+0001"],
+        [3, "summary", "control character U+0007"],
+        [5, "tags", "control character U+0002"],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe("tag slugs keep tags apart", () => {
+  it.each([
+    ["日本語", "日本語"],
+    ["Русский", "русский"],
+    ["C++", "c-plus-plus"],
+    ["C#", "c-sharp"],
+    ["tag", "tag"],
+    ["Node.js", "node-js"],
+    ["  Zero   Downtime ", "zero-downtime"],
+  ])("%s has the slug %s", (tag, slug) => {
+    expect(tagSlug(tag)).toBe(slug);
+  });
+
+  it("two tags that would share a page fail, naming both and both files", async () => {
+    const { issues } = await contentErrors({ posts: { "a.md": post({ title: "A", date: "2020-01-01", tags: ["C++"] }), "b.md": post({ title: "B", date: "2020-01-02", tags: ["c plus plus"] }) } });
+    expect(issues).toEqual([expect.objectContaining({ file: "posts/b.md", line: 4, field: "tags", expected: expect.stringContaining('"c plus plus" and "C++" (posts/a.md) would share /tags/c-plus-plus/') })]);
+  });
+
+  it("tags differing only in case and spacing are one tag", async () => {
+    const dir = await makeFixtureSite({ posts: { "a.md": post({ title: "A", date: "2020-01-01", tags: ["Zero downtime"] }), "b.md": post({ title: "B", date: "2020-01-02", tags: ["zero  Downtime"] }) } });
+    fixtures.push(dir);
+    expect((await loadContent({ inputDir: dir, includeDrafts: false })).tags.map((tag) => [tag.slug, tag.posts.length])).toEqual([["zero-downtime", 2]]);
+  });
+
+  it("日本語, Русский, tag, C++ and C# each get a page of their own, linked from the post, in a build whose link check passes", async () => {
+    const tags = ["日本語", "Русский", "tag", "C++", "C#"];
+    const input = await makeFixtureSite({ posts: { "tagged.md": post({ title: "Tagged", date: "2020-01-01", tags }) } });
+    fixtures.push(input);
+    const site = await buildSite({ input });
+    try {
+      for (const slug of ["日本語", "русский", "tag", "c-plus-plus", "c-sharp"]) expect(site.paths).toContain(`/tags/${slug}/`);
+      const sitemap = await site.read("/sitemap.xml");
+      expect(sitemap).toContain("/tags/%E6%97%A5%E6%9C%AC%E8%AA%9E/");
+    } finally {
+      await site.cleanup();
+    }
+  });
+});
+
+async function loadErrors(dir: string): Promise<readonly ContentIssue[]> {
+  try {
+    await loadContent({ inputDir: dir, includeDrafts: false });
+  } catch (error) {
+    if (error instanceof ContentError) return error.issues;
+    throw error;
+  }
+  throw new Error("expected content errors, but the content loaded");
+}

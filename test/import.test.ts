@@ -141,7 +141,7 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     const review = run.stdout.slice(run.stdout.indexOf("Needs your eyes:"));
     for (const expected of [
       /_posts\/undated-post\.md: not imported: found a file name without a date/,
-      /_posts\/2010-01-01-broken-yaml\.md:4: not imported: invalid YAML/,
+      /_posts\/2010-01-01-broken-yaml\.md:3: not imported: invalid YAML/,
       /_posts\/2019-01-01-kramdown-notes\.html: not imported: found the slug "kramdown-notes", which _posts\/2015-03-01-kramdown-notes\.md has too/,
       /_posts\/2010-03-03-windows-1252\.html: not imported: found bytes that are not UTF-8/,
       /_posts\/2010-04-04-liquid-include\.md:6: not imported: cannot convert the Liquid tag "\{% include note\.html/,

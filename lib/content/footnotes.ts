@@ -20,7 +20,11 @@ export interface FootnoteSummary {
 export const noteId = (tag: string) => `fn:${tag}`;
 export const referenceId = (tag: string, occurrence: number) => (occurrence === 0 ? `fnref:${tag}` : `fnref:${tag}:${occurrence + 1}`);
 
-const UNRESOLVED_REFERENCE = /\[\^([^\]\s]+)\]/g;
+const UNRESOLVED_REFERENCE = /\[\^([^\]\n]+)\]/g;
+
+/** What a footnote tag may be (README, "Footnotes and links"): it becomes part of the note's id. */
+export const FOOTNOTE_TAG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const TAG_PATTERN_MESSAGE = "a footnote tag is letters, digits, - and _ (like [^forcing-function]), with no spaces";
 
 interface FootnoteState {
   refs?: Record<string, number>;
@@ -98,6 +102,7 @@ function checkFootnotes(state: StateCore): void {
     if (token.type === "footnote_reference_open") {
       const label = (token.meta as { label: string }).label;
       const line = definitionLine(state.tokens, index);
+      if (!FOOTNOTE_TAG.test(label)) problems.push({ line, tag: label, message: `footnote [^${label}] has a tag the site cannot use; ${TAG_PATTERN_MESSAGE}` });
       if (definitions.has(label)) {
         const first = definitionLines.get(label);
         // Lines here count from the body's start; the distance reads the same in the file.
@@ -122,11 +127,15 @@ function checkFootnotes(state: StateCore): void {
         if (child.type !== "text") continue;
         for (const match of child.content.matchAll(UNRESOLVED_REFERENCE)) {
           const tag = match[1] ?? "";
-          problems.push({ line, tag, message: `footnote reference [^${tag}] has no definition; add a line "[^${tag}]: ..." to the post, or fix the tag` });
+          // markdown-it reads no note from a tag with a space: its text and definition stay in the paragraph.
+          if (!FOOTNOTE_TAG.test(tag)) problems.push({ line, tag, message: `[^${tag}] is not a footnote: ${TAG_PATTERN_MESSAGE}` });
+          else problems.push({ line, tag, message: `footnote reference [^${tag}] has no definition; add a line "[^${tag}]: ..." to the post, or fix the tag` });
         }
       }
     }
   }
+
+  problems.push(...malformedDefinitions(state));
 
   const refs = env.footnotes?.refs ?? {};
   for (const [label, line] of definitionLines) {
@@ -135,6 +144,25 @@ function checkFootnotes(state: StateCore): void {
     }
   }
   env[DEFINITIONS] = definitions;
+}
+
+const DEFINITION_LINE = /^ {0,3}\[\^([^\]\n]+)\]:/;
+
+/**
+ * `[^c d]: note` is not a footnote to markdown-it (a tag has no spaces) but a
+ * link reference definition: it vanishes, and every `[^c d]` becomes a link to
+ * "note". Such definitions are found among the parse's link references.
+ */
+function malformedDefinitions(state: StateCore): FootnoteProblem[] {
+  const references = (state.env as { references?: Record<string, unknown> }).references ?? {};
+  if (!Object.keys(references).some((key) => key.startsWith("^"))) return [];
+  const problems: FootnoteProblem[] = [];
+  state.src.split("\n").forEach((text, index) => {
+    const tag = DEFINITION_LINE.exec(text)?.[1];
+    if (tag === undefined || FOOTNOTE_TAG.test(tag) || !(`^${tag}`.toUpperCase().replace(/\s+/g, " ") in references)) return;
+    problems.push({ line: index + 1, tag, message: `[^${tag}] is not a footnote: ${TAG_PATTERN_MESSAGE}` });
+  });
+  return problems;
 }
 
 /**

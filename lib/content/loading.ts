@@ -1,18 +1,17 @@
-import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MarkdownIt } from "markdown-it";
 import { FrontMatterSyntaxError, splitFrontMatter, type SplitDocument } from "./front-matter.ts";
-import { IssueLog, nearest } from "./issues.ts";
+import { IssueLog, nearest, quote } from "./issues.ts";
 import { createMarkdown } from "./markdown.ts";
 import { rereader } from "./memory.ts";
 import type { ImageStore } from "./images.ts";
 import type { PostMedia } from "./media.ts";
-import { jekyllPostId, postPath } from "./paths.ts";
+import { jekyllPostId, postPath, SLUG, suggestSlug } from "./paths.ts";
 import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
 import { describeZodIssues, JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration } from "./schema.ts";
 import { SiteUrls } from "./site-urls.ts";
-import { listPostFiles, SERIES_FILE, SITE_FILE } from "./sources.ts";
+import { EncodingError, listPostFiles, readPostText, SERIES_FILE, SITE_FILE } from "./sources.ts";
 import type { Post, Site } from "./types.ts";
 
 /*
@@ -81,19 +80,31 @@ async function loadJson<T>(inputDir: string, file: string, log: IssueLog, valida
 
 /** Every post under posts/, each read and checked on its own; a file that is not a post is an error. */
 export async function loadPosts(inputDir: string, reading: PostReading, log: IssueLog): Promise<PostRecord[]> {
-  const { posts, others } = await listPostFiles(inputDir);
+  const { posts, others, refused } = await listPostFiles(inputDir);
   for (const file of others) {
     log.error({ file, found: `a ${path.extname(file) || "extension-less"} file`, expected: "only markdown posts (.md) belong in posts/; rename it to .md or move it out (images go in images/, published at /images/)" });
   }
+  for (const { file, found, expected } of refused) log.error({ file, found, expected });
   const records: PostRecord[] = [];
   for (const file of posts) {
     // Read synchronously: posts are small and usually in the page cache, where
     // fs/promises spent ten times the CPU of a plain read on each file's open,
     // stat, read and close (and no less wall time reading a cold disk).
-    const record = readPost(() => readFileSync(path.join(inputDir, file), "utf8"), file, reading, log);
+    const record = readUtf8Post(() => readPostText(path.join(inputDir, file)), file, reading, log);
     if (record) records.push(record);
   }
   return records;
+}
+
+/** readPost, with a file that is not UTF-8 reported at its first bad byte. */
+function readUtf8Post(readSource: () => string, file: string, reading: PostReading, log: IssueLog): PostRecord | undefined {
+  try {
+    return readPost(readSource, file, reading, log);
+  } catch (error) {
+    if (!(error instanceof EncodingError)) throw error;
+    log.error({ file, line: error.line, field: "encoding", found: error.message, expected: "expected UTF-8 text; save the file as UTF-8 (editors offer it under Save As or Encoding)" });
+    return undefined;
+  }
 }
 
 /** One post file: every field and the body are checked, so one mistake never hides another. */
@@ -108,6 +119,10 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
     return undefined;
   }
   const slug = path.basename(file, ".md");
+  const slugProblem = !SLUG.test(slug);
+  if (slugProblem) {
+    log.error({ file, field: "file name", found: quote(path.basename(file)), expected: `expected a slug, which becomes the post's URL: lower-case letters and digits joined by hyphens, like posts/${suggestSlug(slug)}.md` });
+  }
   const sitePath = postPath(slug, frontMatter?.permalink);
   const readBody = () => splitFrontMatter(readSource()).body;
   const body = parseBody(file, document.body, sitePath, frontMatter?.part, reading, readBody);
@@ -117,7 +132,7 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
   for (const problem of body.footnoteProblems) {
     log.error({ file, line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
   }
-  if (!frontMatter) return undefined;
+  if (!frontMatter || slugProblem) return undefined;
 
   const { series: seriesSlug, ...fields } = frontMatter;
   const jekyllId = jekyllPostId(sitePath, slug);
@@ -166,11 +181,37 @@ function validateFrontMatter(data: Record<string, unknown>, lines: Partial<Recor
     log.warn({ file, line: lines[key], field: key, expected: `unknown front-matter field${suggestion ? `; did you mean "${suggestion}"?` : `; known fields are ${POST_FIELDS.join(", ")}`}` });
   }
   const result = PostFrontMatterSchema.safeParse(data);
-  if (result.success) return result.data;
+  if (result.success) {
+    return withoutControlCharacters(result.data, (field, found) => {
+      log.warn({ file, line: lines[field], field, found, expected: "removed it: control characters are invisible and make pages and feeds invalid" });
+    });
+  }
   for (const problem of describeZodIssues(result.error, data)) {
     log.error({ file, line: lines[problem.field.split(".")[0] ?? ""], field: problem.field, found: problem.found ?? "nothing", expected: problem.expected });
   }
   return undefined;
+}
+
+/** C0 and C1 control characters, but tabs and line breaks, which read as spaces in a field. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/**
+ * The text fields every page, listing and feed prints, without control
+ * characters (U+0001 in a title made each page showing it invalid HTML).
+ * Each field cleaned is reported once.
+ */
+function withoutControlCharacters(frontMatter: PostFrontMatter, report: (field: string, found: string) => void): PostFrontMatter {
+  const clean = (field: string, text: string) => {
+    const character = text.match(CONTROL_CHARACTER)?.[0];
+    if (character !== undefined) report(field, `control character U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+    return text.replace(CONTROL_CHARACTER, "").replace(/[\t\n\r]/g, " ");
+  };
+  return {
+    ...frontMatter,
+    title: clean("title", frontMatter.title),
+    summary: frontMatter.summary === undefined ? undefined : clean("summary", frontMatter.summary),
+    tags: frontMatter.tags.map((tag) => clean("tags", tag)),
+  };
 }
 
 /** The line of each top-level key in the front matter (which ends before the body's first line). */

@@ -3,7 +3,7 @@ import { checkLedger, readLedger } from "./feed-ledger.ts";
 import { formatIssue, IssueLog, quote } from "./issues.ts";
 import { groupByYear, indexNotes, indexTags, newestDate, newestFirst } from "./indexes.ts";
 import { loadPosts, loadSeriesDeclarations, loadSite, type PostRecord } from "./loading.ts";
-import { RESERVED_PATHS } from "./paths.ts";
+import { OutputPaths, tagSlug } from "./paths.ts";
 import { buildSeries, planSeries } from "./series.ts";
 import { ImageStore } from "./images.ts";
 import { listStaticFiles, staticFolders } from "./static-files.ts";
@@ -34,7 +34,8 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const images = new ImageStore(inputDir, (file) => staticPathOf.get(file));
 
   const records = await loadPosts(inputDir, { urls: site!.urls, includeDrafts: options.includeDrafts, oneOffBuild: options.oneOffBuild ?? false, inputDir, staticFiles, images }, log);
-  checkPermalinks(records, log);
+  checkOutputPaths(records, staticFiles.keys(), log);
+  checkTagSlugs(records, log);
   const feedLedger = await readLedger(inputDir, log);
   checkLedger(feedLedger, records, log);
   const plans = planSeries(records, declarations, log);
@@ -73,15 +74,35 @@ function makePost(record: PostRecord, seriesPart: SeriesPart | undefined): Post 
   return seriesPart ? { ...fields, seriesPart } : fields;
 }
 
-function checkPermalinks(posts: readonly PostRecord[], log: IssueLog): void {
-  const owners = new Map<string, PostRecord>();
+/** Every post's folder against every other output path: the generator's files and folders, static files, other posts. */
+function checkOutputPaths(posts: readonly PostRecord[], staticFiles: Iterable<string>, log: IssueLog): void {
+  const outputs = new OutputPaths(staticFiles);
   for (const post of posts) {
-    const reserved = RESERVED_PATHS.find((prefix) => post.sitePath.startsWith(prefix));
-    if (reserved || post.sitePath === "/") {
-      log.error({ file: post.file, field: "permalink", found: quote(post.sitePath), expected: `expected a URL the site does not use itself (${reserved ?? "/"} belongs to the site); choose another permalink` });
+    const taken = outputs.claimFolder(post.sitePath, post.file);
+    if (!taken) continue;
+    const field = post.permalink === undefined ? "file name" : "permalink";
+    log.error({
+      file: post.file,
+      line: post.fieldLines.permalink,
+      field,
+      found: quote(post.sitePath),
+      expected: `expected a path of its own, but it collides with ${taken.path}, ${taken.owner}; ${field === "permalink" ? "choose another permalink" : "rename the file or set a permalink"}`,
+    });
+  }
+}
+
+/** Tags whose names differ beyond case and spacing but share a page: both named, so the author can rename one. */
+function checkTagSlugs(posts: readonly PostRecord[], log: IssueLog): void {
+  const bySlug = new Map<string, { name: string; post: PostRecord }>();
+  const sameTag = (a: string, b: string) => a.replace(/\s+/g, " ").trim().toLowerCase() === b.replace(/\s+/g, " ").trim().toLowerCase();
+  for (const post of posts) {
+    for (const name of post.tags) {
+      const slug = tagSlug(name);
+      const first = bySlug.get(slug);
+      if (!first) bySlug.set(slug, { name, post });
+      else if (!sameTag(first.name, name)) {
+        log.error({ file: post.file, line: post.fieldLines.tags, field: "tags", found: quote(name), expected: `expected tags with pages of their own, but ${quote(name)} and ${quote(first.name)} (${first.post.file}) would share /tags/${slug}/; rename one of them` });
+      }
     }
-    const owner = owners.get(post.sitePath);
-    if (owner) log.error({ file: post.file, field: "permalink", found: quote(post.sitePath), expected: `expected a URL of its own, but ${owner.file} is published there too; rename one file or set a different permalink` });
-    else owners.set(post.sitePath, post);
   }
 }

@@ -1,7 +1,11 @@
 /*
  * Where the site publishes what the model holds: each URL scheme written once.
  * Paths are site paths (`/tags/x/`), before any deployment prefix; SiteUrls
- * turns them into links.
+ * turns them into links. A post's site path becomes a folder with an
+ * index.html in it; the generator writes its own files and folders beside
+ * them. The content model claims every output path (OutputPaths) before
+ * anything is written, so a collision is a content error naming the post, not
+ * an ENOTDIR or EISDIR from deep inside Eleventy.
  */
 
 /** A post's page: `posts/<slug>.md` at `/<slug>/`, unless its front matter sets a permalink. */
@@ -20,10 +24,6 @@ export function jekyllPostId(sitePath: string, slug: string): string {
   return `${directory}/${slug}`;
 }
 
-export function tagSlug(tag: string): string {
-  return tag.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "tag";
-}
-
 /** A tag's page, from the tag as the author wrote it. */
 export function tagPath(tag: string): string {
   return `/tags/${tagSlug(tag)}/`;
@@ -34,8 +34,101 @@ export function seriesPaths(slug: string): { sitePath: string; allPath: string; 
   return { sitePath: `/series/${slug}/`, allPath: `/series/${slug}/all/`, feedPath: `/series/${slug}/rss.xml` };
 }
 
+/** A post's file name (and any generated slug): lower-case words of letters and digits, joined by - or _. */
+export const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+
+/** A slug close to a file name that is not one, for the error's suggestion. */
+export function suggestSlug(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "-")
+    .replace(/^[-_]+|[-_]+$/g, "")
+    .replace(/([-_])[-_]+/g, "$1");
+  return slug === "" ? "post" : slug;
+}
+
 /** The site-wide feeds. */
 export const FEED_PATHS = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.json" } as const;
 
-/** Site paths the generator's own pages and files take; a post's permalink may not. */
-export const RESERVED_PATHS = ["/archive/", "/about/", "/series/", "/tags/", "/notes/", "/feeds/", "/assets/"];
+/** Files the generator writes at the site's root, with what each is (for messages). */
+export const GENERATOR_FILES: ReadonlyMap<string, string> = new Map([
+  ["/index.html", "the home page"],
+  ["/404.html", "the not-found page"],
+  [FEED_PATHS.atom, "the Atom feed"],
+  [FEED_PATHS.rss, "the RSS feed"],
+  [FEED_PATHS.json, "the JSON feed"],
+  ["/sitemap.xml", "the sitemap"],
+  ["/robots.txt", "robots.txt"],
+  ["/_headers", "the hosts' _headers file"],
+]);
+
+/** Folders the generator owns: a post's permalink may not be in them. */
+export const GENERATOR_FOLDERS = ["/archive/", "/about/", "/series/", "/tags/", "/notes/", "/feeds/", "/assets/", "/search/", "/pagefind/"];
+
+/** The characters a permalink segment may not hold: URL syntax, spaces, controls, quotes and backslashes. */
+const UNSAFE_SEGMENT = /[\s\u0000-\u001f\u007f-\u009f?#%\\"'<>`{}|^]/u;
+
+/**
+ * Why a permalink is not a clean site path, or undefined when it is. A clean
+ * path starts and ends with /, has no empty, `.` or `..` segment (so no `//`,
+ * which a browser reads as another host), no scheme and no characters that
+ * mean something else in a URL.
+ */
+export function permalinkProblem(permalink: string): string | undefined {
+  if (!permalink.startsWith("/") || !permalink.endsWith("/")) return "expected a site path that starts and ends with /, like /my-post/";
+  if (permalink === "/") return "expected a path of the post's own; / is the home page";
+  const segments = permalink.slice(1, -1).split("/");
+  if (segments.some((segment) => segment === "")) return "expected single slashes between segments (// is read as another host)";
+  if (segments.some((segment) => segment === "." || segment === "..")) return "expected no . or .. segments; write the path they lead to";
+  if (/^[a-z][a-z0-9+.-]*:/i.test(segments[0]!)) return "expected a path on this site, not a URL with a scheme";
+  const unsafe = segments.find((segment) => UNSAFE_SEGMENT.test(segment));
+  if (unsafe !== undefined) return "expected letters, digits, - _ . ~ and the like in each segment: no spaces, control characters, quotes or ? # % \\";
+  return undefined;
+}
+
+/**
+ * The output files of one build, each with who writes it. A post at `/x/` is
+ * written to `/x/index.html`; that collides with any file at that path, and
+ * with a file at `/x` or any folder above, which would have to be a folder too.
+ */
+export class OutputPaths {
+  private readonly owners = new Map<string, string>();
+
+  constructor(staticFiles: Iterable<string>) {
+    for (const [file, owner] of GENERATOR_FILES) this.owners.set(file, owner);
+    for (const file of staticFiles) this.owners.set(file, `the static file ${file.slice(1)}`);
+  }
+
+  /** Claims a post's folder for `owner`; returns who already has the path, if anyone. */
+  claimFolder(sitePath: string, owner: string): { path: string; owner: string } | undefined {
+    const folder = GENERATOR_FOLDERS.find((prefix) => sitePath.startsWith(prefix));
+    if (folder) return { path: folder, owner: `the site's own ${folder} pages` };
+    const file = `${sitePath}index.html`;
+    const taken = this.owners.get(file);
+    if (taken) return { path: file, owner: taken };
+    const segments = sitePath.split("/").filter(Boolean);
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const above = `/${segments.slice(0, depth).join("/")}`;
+      const owner = this.owners.get(above);
+      if (owner) return { path: above, owner };
+    }
+    this.owners.set(file, owner);
+    return undefined;
+  }
+}
+
+/** Signs that keep tags apart that would otherwise share a page: C++ and C# are not C. */
+const TAG_SIGNS: ReadonlyArray<[RegExp, string]> = [[/\+/g, "-plus-"], [/#/g, "-sharp-"], [/&/g, "-and-"], [/@/g, "-at-"]];
+
+/**
+ * A tag's slug: its words in lower case, joined by hyphens. Letters and digits
+ * of every script are kept (`日本語`, `русский`), so tags in other languages
+ * get pages of their own; + # & @ are spelt out.
+ */
+export function tagSlug(tag: string): string {
+  let text = tag.normalize("NFKC").toLowerCase();
+  for (const [sign, word] of TAG_SIGNS) text = text.replace(sign, word);
+  return text.replace(/[^\p{L}\p{N}\p{M}]+/gu, "-").replace(/^-+|-+$/g, "") || "tag";
+}

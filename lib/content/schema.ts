@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { quote } from "./issues.ts";
+import { permalinkProblem } from "./paths.ts";
 import { NOT_STATIC, STATIC_FOLDER } from "./static-files.ts";
 
 /**
@@ -51,7 +52,10 @@ export const PostFrontMatterSchema = z.object({
   tags: z.array(z.string().trim().min(1), { error: "expected a list of tags, like [databases, migrations]" }).default([]),
   summary: z.string({ error: "expected a one-sentence summary as text" }).trim().min(1, { error: "expected a non-empty summary, or no summary field" }).optional(),
   draft: z.boolean({ error: "expected true or false (without quotes)" }).default(false),
-  permalink: z.string({ error: "expected a URL path like /my-post/" }).regex(/^\/(?:[^\s]*\/)?$/, { error: "expected a URL path that starts and ends with /, like /my-post/" }).optional(),
+  permalink: z.string({ error: "expected a URL path like /my-post/" }).superRefine((permalink, context) => {
+    const problem = permalinkProblem(permalink);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  }).optional(),
 });
 
 export type PostFrontMatter = z.output<typeof PostFrontMatterSchema>;

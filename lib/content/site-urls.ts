@@ -32,7 +32,8 @@ export class SiteUrls {
 
   /** A site path as an absolute URL, for feeds, canonical links and social cards. */
   absolute(sitePath: string): string {
-    return this.origin + this.href(sitePath);
+    // Feeds and sitemaps need URIs: a tag page at /tags/日本語/ is written percent-encoded there.
+    return this.origin + this.href(sitePath).replace(/[^\x21-\x7e]+/g, (text) => encodeURIComponent(text));
   }
 
   /**
