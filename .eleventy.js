@@ -19,6 +19,7 @@ import navigationPlugin from "./lib/plugins/navigation.ts";
 import searchPlugin from "./lib/plugins/search.ts";
 import seoPlugin from "./lib/plugins/seo.ts";
 import staticFilesPlugin from "./lib/plugins/static-files.ts";
+import { devServerGuard } from "./lib/authoring/build-problems.ts";
 import { pathPrefixFromEnvironment } from "./lib/content/site-urls.ts";
 
 /** @param {import("@11ty/eleventy").UserConfig} eleventyConfig */
@@ -56,7 +57,9 @@ export default function registerSite(eleventyConfig) {
   // Records kept once a production build has passed.
   eleventyConfig.addPlugin(feedLedgerPlugin, { blog });
 
-  eleventyConfig.setServerOptions({ port: 8080, showAllHosts: false });
+  // The guard answers hostile paths with a 400 (they crashed the dev server) and
+  // shows a failed build's errors on every page served until the next good one.
+  eleventyConfig.setServerOptions({ port: 8080, showAllHosts: false, middleware: [devServerGuard] });
   // Eleventy waits until a saved file has not changed for 150 ms before it
   // rebuilds; editors save in one write, so 30 ms keeps a save-to-page loop fast.
   eleventyConfig.setChokidarConfig({ awaitWriteFinish: { stabilityThreshold: 30, pollInterval: 10 } });

@@ -5,7 +5,9 @@
 // it prints them and keeps serving the last good pages.
 import { watch } from "node:fs";
 import { parseArgs } from "node:util";
+import type { Server } from "node:http";
 import Eleventy from "@11ty/eleventy";
+import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { findContentError } from "../content/issues.ts";
 
 /** The slice of Eleventy's programmatic serve API this file uses (see cmd.cjs). */
@@ -36,8 +38,22 @@ function nextEdit(inputDir: string): Promise<void> {
 }
 
 const { values } = parseArgs({
-  options: { config: { type: "string", default: ".eleventy.js" }, input: { type: "string", default: "." }, output: { type: "string", default: "_dev-site" }, port: { type: "string", default: "8080" } },
+  options: {
+    config: { type: "string", default: ".eleventy.js" },
+    input: { type: "string", default: "." },
+    output: { type: "string", default: "_dev-site" },
+    port: { type: "string", default: "8080" },
+    // Only this machine by default: drafts and unfinished posts are not for the network.
+    host: { type: "string", default: "127.0.0.1" },
+  },
 });
+
+// Eleventy's dev server listens on every interface and has no option for it;
+// its one listen call is replaced with one that names the host.
+const devServer = EleventyDevServer as unknown as { prototype: { _serverListen(this: { server: Server }, port: number): void } };
+devServer.prototype._serverListen = function listenOnHost(port) {
+  this.server.listen({ port, host: values.host });
+};
 
 const eleventy = new Eleventy(values.input, values.output, { source: "cli", runMode: "serve", configPath: values.config }) as unknown as ServingEleventy;
 await eleventy.init();

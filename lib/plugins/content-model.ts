@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { UserConfig } from "@11ty/eleventy";
+import { recordBuildProblems, startBuild } from "../authoring/build-problems.ts";
 import { referenceId } from "../content/footnotes.ts";
 import { loadContent, POSTS_DIR, type ContentModel, type Post } from "../content/model.ts";
 import { tagPath, tagSlug } from "../content/paths.ts";
@@ -62,7 +63,13 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
   eleventyConfig.on("eleventy.before", async ({ directories, runMode }) => {
     const envDrafts = process.env.BLOG_DRAFTS;
     const includeDrafts = options.includeDrafts ?? (envDrafts !== undefined ? envDrafts === "1" : runMode !== "build");
-    blog.load(await loadContent({ inputDir: directories.input, includeDrafts, oneOffBuild: runMode === "build" }));
+    startBuild();
+    try {
+      blog.load(await loadContent({ inputDir: directories.input, includeDrafts, oneOffBuild: runMode === "build" }));
+    } catch (error) {
+      recordBuildProblems(error);
+      throw error;
+    }
   });
 
   // Post files are the model's input, not Eleventy templates (posts/ is ignored

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { BuildResult, UserConfig } from "@11ty/eleventy";
+import { recordBuildProblems } from "../authoring/build-problems.ts";
 import { ContentError, formatIssue, IssueLog, type ContentIssue } from "../content/issues.ts";
 import { partitionBrokenLinks, pruneKnownBrokenLinks, readKnownBrokenLinks, BROKEN_LINKS_FILE } from "../content/known-broken-links.ts";
 import type { SiteUrls } from "../content/site-urls.ts";
@@ -234,8 +235,13 @@ export default function linkCheckPlugin(eleventyConfig: UserConfig, options: { b
     return links;
   };
   eleventyConfig.on("eleventy.after", async ({ results, directories, runMode }) => {
-    const issues = checkLinks(results, options.blog, directories.input, runMode === "build" ? undefined : scanUnlessUnchanged);
-    await judgeAgainstLedger(issues, directories.input, runMode === "build");
+    try {
+      const issues = checkLinks(results, options.blog, directories.input, runMode === "build" ? undefined : scanUnlessUnchanged);
+      await judgeAgainstLedger(issues, directories.input, runMode === "build");
+    } catch (error) {
+      recordBuildProblems(error);
+      throw error;
+    }
   });
 }
 

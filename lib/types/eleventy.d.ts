@@ -84,3 +84,8 @@ declare module "@11ty/eleventy" {
     setIsVerbose(verbose: boolean): void;
   }
 }
+
+declare module "@11ty/eleventy-dev-server" {
+  const EleventyDevServer: unknown;
+  export default EleventyDevServer;
+}
