@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { ContentError, quote, type ContentIssue } from "../lib/content/issues.ts";
 import { loadContent } from "../lib/content/model.ts";
 import { tagSlug } from "../lib/content/paths.ts";
+import { PAGE } from "../lib/content/post-source.ts";
 import { buildError, buildSite, fullMessage, makeFixtureSite, post, type FixtureOptions } from "./helpers/site.ts";
 
 /*
@@ -241,6 +242,19 @@ describe("text that is not what it seems", () => {
       warn.mockRestore();
     }
   });
+});
+
+it("a control character in the body is removed, with a warning naming its line (found by the fuzzing harness)", async () => {
+  const dir = await makeFixtureSite({ posts: { "ctl-body.md": post({ title: "Body", date: "2020-01-01" }, "First line.\n\nText \u0001 here.\n") } });
+  fixtures.push(dir);
+  const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  try {
+    const model = await loadContent({ inputDir: dir, includeDrafts: false });
+    expect(model.posts[0]!.render(PAGE)).toContain("<p>Text  here.</p>");
+    expect(model.warnings).toEqual([expect.objectContaining({ line: 7, field: "body", found: "control character U+0001" })]);
+  } finally {
+    warn.mockRestore();
+  }
 });
 
 describe("tag slugs keep tags apart", () => {

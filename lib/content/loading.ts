@@ -124,8 +124,13 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
     log.error({ file, field: "file name", found: quote(path.basename(file)), expected: `expected a slug, which becomes the post's URL: lower-case letters and digits joined by hyphens, like posts/${suggestSlug(slug)}.md` });
   }
   const sitePath = postPath(slug, frontMatter?.permalink);
-  const readBody = () => splitFrontMatter(readSource()).body;
-  const body = parseBody(file, document.body, sitePath, frontMatter?.part, reading, readBody);
+  const control = CONTROL_CHARACTER_LINE.exec(document.body);
+  if (control) {
+    const line = document.body.slice(0, control.index).split("\n").length + document.bodyLineOffset;
+    log.warn({ file, line, field: "body", found: codePoint(control[0]), expected: "removed it and any others in the text: control characters are invisible and make pages invalid" });
+  }
+  const readBody = () => withoutControls(splitFrontMatter(readSource()).body);
+  const body = parseBody(file, withoutControls(document.body), sitePath, frontMatter?.part, reading, readBody);
   for (const { severity, line, ...problem } of body.mediaProblems) {
     log[severity === "error" ? "error" : "warn"]({ file, line: line + document.bodyLineOffset, ...problem });
   }
@@ -194,6 +199,10 @@ function validateFrontMatter(data: Record<string, unknown>, lines: Partial<Recor
 
 /** C0 and C1 control characters, but tabs and line breaks, which read as spaces in a field. */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const CONTROL_CHARACTER_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+const withoutControls = (text: string) => text.replace(CONTROL_CHARACTER, "");
+const codePoint = (character: string) => `control character U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 
 /**
  * The text fields every page, listing and feed prints, without control
@@ -203,8 +212,8 @@ const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]
 function withoutControlCharacters(frontMatter: PostFrontMatter, report: (field: string, found: string) => void): PostFrontMatter {
   const clean = (field: string, text: string) => {
     const character = text.match(CONTROL_CHARACTER)?.[0];
-    if (character !== undefined) report(field, `control character U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
-    return text.replace(CONTROL_CHARACTER, "").replace(/[\t\n\r]/g, " ");
+    if (character !== undefined) report(field, codePoint(character));
+    return withoutControls(text).replace(/[\t\n\r]/g, " ");
   };
   return {
     ...frontMatter,
