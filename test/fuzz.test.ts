@@ -178,7 +178,7 @@ describe(`fuzzing front matter and markdown (seed ${SEED}, ${RUNS} runs, at most
     // Both outcomes are exercised: outputs are checked, and refusals are.
     expect(loaded).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
-  });
+  }, (SECONDS + 60) * 1000);
 });
 
 describe("fuzzed posts through a full build", () => {

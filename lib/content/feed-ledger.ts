@@ -20,6 +20,8 @@ interface LedgerPost {
   jekyllId: string;
   title: string;
   draft: boolean;
+  /** Dated after the build's clock, so not published yet. */
+  scheduled?: boolean;
 }
 
 export async function readLedger(inputDir: string, log: IssueLog): Promise<FeedLedger> {
@@ -70,7 +72,7 @@ export function checkLedger(ledger: FeedLedger, posts: readonly LedgerPost[], lo
 
 /** Adds the ids of newly published posts; writes only when something is new, so repeat builds touch nothing. */
 export async function recordLedger(inputDir: string, ledger: FeedLedger, posts: readonly LedgerPost[]): Promise<string[]> {
-  const added = posts.filter((post) => !post.draft && !(post.jekyllId in ledger));
+  const added = posts.filter((post) => !post.draft && !post.scheduled && !(post.jekyllId in ledger));
   if (added.length === 0) return [];
   const next: FeedLedger = { ...ledger };
   for (const post of added) next[post.jekyllId] = { file: post.file, title: post.title };

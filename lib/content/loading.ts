@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { DateTime } from "luxon";
 import type { MarkdownIt } from "markdown-it";
 import { FrontMatterSyntaxError, splitFrontMatter, type SplitDocument } from "./front-matter.ts";
 import { IssueLog, nearest, quote } from "./issues.ts";
@@ -29,6 +30,9 @@ export interface PostReading {
   urls: SiteUrls;
   includeDrafts: boolean;
   oneOffBuild: boolean;
+  now: Date;
+  /** The zone a plain calendar day (`date: 2018-01-10`) starts in: the site's. */
+  timeZone: string;
   /** What posts' images are resolved against (see media.ts). */
   inputDir: string;
   staticFiles: ReadonlyMap<string, string>;
@@ -113,7 +117,7 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
   const document = readFrontMatter(source, file, log);
   if (!document) return undefined;
   const lines = fieldLines(source, document.bodyLineOffset);
-  const frontMatter = validateFrontMatter(document.data as Record<string, unknown>, lines, file, log);
+  const frontMatter = daysInZone(validateFrontMatter(document.data as Record<string, unknown>, lines, file, log), document.data as Record<string, unknown>, reading.timeZone);
   if (document.body.trim() === "") {
     log.error({ file, line: document.bodyLineOffset + 1, field: "body", found: "no text", expected: "expected the post's markdown after the front matter" });
     return undefined;
@@ -156,7 +160,8 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
     footnotes: body.footnotes,
     fieldLines: lines,
     hasRawHtml: body.hasRawHtml,
-    published: !frontMatter.draft || reading.includeDrafts,
+    published: (!frontMatter.draft && frontMatter.date <= reading.now) || reading.includeDrafts,
+    scheduled: frontMatter.date > reading.now,
     render: (target) => body.render(target),
   };
 }
@@ -195,6 +200,20 @@ function validateFrontMatter(data: Record<string, unknown>, lines: Partial<Recor
     log.error({ file, line: lines[problem.field.split(".")[0] ?? ""], field: problem.field, found: problem.found ?? "nothing", expected: problem.expected });
   }
   return undefined;
+}
+
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A plain calendar day (`date: 2018-01-10`) is that day where the author lives:
+ * it starts at midnight in the site's time zone, so it is shown as that day and
+ * is due, for scheduling, when that day begins there. Dates with a time keep
+ * their own instant.
+ */
+function daysInZone(frontMatter: PostFrontMatter | undefined, data: Record<string, unknown>, timeZone: string): PostFrontMatter | undefined {
+  if (!frontMatter || timeZone === "UTC") return frontMatter;
+  const inZone = (text: unknown, parsed: Date) => (typeof text === "string" && CALENDAR_DAY.test(text.trim()) ? DateTime.fromISO(text.trim(), { zone: timeZone }).toJSDate() : parsed);
+  return { ...frontMatter, date: inZone(data.date, frontMatter.date), updated: frontMatter.updated && inZone(data.updated, frontMatter.updated) };
 }
 
 /** C0 and C1 control characters, but tabs and line breaks, which read as spaces in a field. */

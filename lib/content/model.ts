@@ -33,7 +33,9 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const staticPathOf = new Map([...staticFiles].map(([sitePath, file]) => [file, sitePath]));
   const images = new ImageStore(inputDir, (file) => staticPathOf.get(file));
 
-  const records = await loadPosts(inputDir, { urls: site!.urls, includeDrafts: options.includeDrafts, oneOffBuild: options.oneOffBuild ?? false, inputDir, staticFiles, images }, log);
+  const now = options.now ?? new Date();
+  const reading = { urls: site!.urls, includeDrafts: options.includeDrafts, oneOffBuild: options.oneOffBuild ?? false, inputDir, staticFiles, images, now, timeZone: site!.timeZone ?? "UTC" };
+  const records = await loadPosts(inputDir, reading, log);
   checkOutputPaths(records, staticFiles.keys(), log);
   checkTagSlugs(records, log);
   const feedLedger = await readLedger(inputDir, log);
@@ -54,6 +56,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   return {
     site: site!,
     posts,
+    scheduled: all.filter((post) => post.scheduled && !post.draft).sort((a, b) => a.date.getTime() - b.date.getTime()),
     series,
     tags: indexTags(posts),
     notes: indexNotes(posts),

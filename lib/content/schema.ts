@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
 import { quote } from "./issues.ts";
 import { permalinkProblem } from "./paths.ts";
@@ -86,6 +86,7 @@ export const SiteSchema = z.object({
   author: z.object({ name: z.string().min(1), url: z.url().optional(), email: z.email().optional() }),
   homePostCount: z.number().int().positive(),
   feedPostCount: z.number().int().positive(),
+  timeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), { error: "expected an IANA time zone like Pacific/Auckland or UTC" }).optional(),
   staticFolders: z.array(
     z.string().regex(STATIC_FOLDER, { error: "expected a folder inside the site, like wp-content or files/downloads" })
       .refine((folder) => !NOT_STATIC.includes(folder), { error: `expected a folder of the author's own; ${NOT_STATIC.join(", ")} belong to the generator` }),

@@ -34,6 +34,8 @@ export interface Post extends Omit<PostFrontMatter, "series"> {
   hasRawHtml: boolean;
   /** Published by this build: not a draft, or a draft in a build that shows drafts. */
   published: boolean;
+  /** Dated after the build's clock: held back by a production build, shown (marked) by the dev server. */
+  scheduled: boolean;
   /** Where the post sits in its series, if it is a published part of one. */
   seriesPart?: SeriesPart;
   /** The body as HTML for the given target (page, feed, or a part of a one-page series). */
@@ -85,6 +87,8 @@ export interface NoteIndex {
 
 export interface ContentModel {
   site: Site;
+  /** Posts held back because they are dated after the build's clock, soonest first. */
+  scheduled: Post[];
   /** Published posts, newest first (drafts too in a draft build). */
   posts: Post[];
   series: Series[];
@@ -117,6 +121,8 @@ export interface LoadOptions {
    * next build. The dev server keeps both for its next rebuild.
    */
   oneOffBuild?: boolean;
+  /** The build's clock: posts dated after it are scheduled. Defaults to now. */
+  now?: Date;
   /** Where this build is deployed; defaults to `SITE_URL`, then the site's own url. */
   deploymentUrl?: string;
 }

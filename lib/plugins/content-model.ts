@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { UserConfig } from "@11ty/eleventy";
 import { recordBuildProblems, startBuild } from "../authoring/build-problems.ts";
+import { rfc3339, setDisplayZone } from "./dates.ts";
 import { referenceId } from "../content/footnotes.ts";
 import { loadContent, POSTS_DIR, type ContentModel, type Post } from "../content/model.ts";
 import { tagPath, tagSlug } from "../content/paths.ts";
@@ -52,6 +53,30 @@ export class Blog {
   }
 }
 
+/**
+ * The build's clock: now, or BLOG_NOW (an ISO time) to build as of another
+ * moment. The same content and the same clock give the same site.
+ */
+function buildClock(): Date {
+  const fixed = process.env.BLOG_NOW;
+  if (fixed === undefined || fixed === "") return new Date();
+  const date = new Date(fixed);
+  if (Number.isNaN(date.getTime())) throw new Error(`BLOG_NOW: found ${JSON.stringify(fixed.slice(0, 40))}; expected an ISO time like 2030-01-01T00:00:00Z, or unset it`);
+  return date;
+}
+
+/** What a build held back: how many posts are scheduled, and when the next is due; undefined for none. */
+export function scheduledMessage(scheduled: readonly Post[]): string | undefined {
+  const [next] = scheduled;
+  if (!next) return undefined;
+  return `Scheduled: ${scheduled.length} post${scheduled.length === 1 ? "" : "s"} dated after this build, not published yet; the next, ${next.file}, is due ${rfc3339(next.date)}. Build again then (the Pages workflow builds daily).`;
+}
+
+function reportScheduled(scheduled: readonly Post[]): void {
+  const message = scheduledMessage(scheduled);
+  if (message) console.log(message);
+}
+
 export default function contentModelPlugin(eleventyConfig: UserConfig, options: ContentModelOptions): void {
   const { blog } = options;
   eleventyConfig.addGlobalData("blog", () => blog);
@@ -65,7 +90,10 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
     const includeDrafts = options.includeDrafts ?? (envDrafts !== undefined ? envDrafts === "1" : runMode !== "build");
     startBuild();
     try {
-      blog.load(await loadContent({ inputDir: directories.input, includeDrafts, oneOffBuild: runMode === "build" }));
+      const model = await loadContent({ inputDir: directories.input, includeDrafts, oneOffBuild: runMode === "build", now: buildClock() });
+      setDisplayZone(model.site.timeZone ?? "UTC");
+      blog.load(model);
+      if (!includeDrafts) reportScheduled(model.scheduled);
     } catch (error) {
       recordBuildProblems(error);
       throw error;

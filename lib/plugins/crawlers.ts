@@ -27,7 +27,7 @@ export function contentSecurityPolicy(sitePath: string): string {
 export function sitemapPaths(blog: Blog, pages: readonly CollectionItem[]): string[] {
   // Sorted: collections.all is in date order, and a page without a date is dated by its file.
   const listed = pages.flatMap(({ url, data }) => (typeof url === "string" && url.endsWith("/") && data.sitemap !== false && data.noindex !== true ? [url] : [])).sort();
-  return [...new Set([...listed, ...blog.posts.filter((post) => !post.draft).map((post) => post.sitePath)])];
+  return [...new Set([...listed, ...blog.posts.filter((post) => !post.draft && !post.scheduled).map((post) => post.sitePath)])];
 }
 
 export function sitemap(blog: Blog, pageUrls: readonly string[]): string {

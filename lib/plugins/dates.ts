@@ -2,19 +2,32 @@ import type { UserConfig } from "@11ty/eleventy";
 import { DateTime } from "luxon";
 
 /*
- * Post dates are calendar days. YAML reads `2018-01-10` as midnight UTC, so
- * every format here is taken in UTC: in local time a reader's (or the build
- * machine's) zone west of Greenwich would show January 9.
+ * Dates are shown in the site's time zone (`timeZone` in _data/site.json,
+ * UTC by default), never the machine's: in local time a reader's (or the build
+ * machine's) zone west of Greenwich would show January 9 for January 10. A
+ * plain day is midnight in that zone (see loading.ts), so it shows as written.
+ * Feeds keep the exact instant, in UTC.
  */
 const utc = (date: Date) => DateTime.fromJSDate(date, { zone: "utc" });
+let displayZone = "UTC";
+const shown = (date: Date) => DateTime.fromJSDate(date, { zone: displayZone });
+
+/** Sets the zone readable dates are shown in (the site's); formats made in another zone are forgotten. */
+export function setDisplayZone(zone: string): void {
+  if (zone === displayZone) return;
+  displayZone = zone;
+  for (const made of rememberedInZone) made.clear();
+}
+const rememberedInZone: Array<Map<number, string>> = [];
 
 /**
  * Listings, feeds and the sitemap show the same few thousand dates tens of
  * thousands of times a build, and luxon's formatting is slow: each format
  * keeps the text of every date it has made.
  */
-function remembered(format: (date: Date) => string): (date: Date) => string {
+function remembered(format: (date: Date) => string, registry?: Array<Map<number, string>>): (date: Date) => string {
   const made = new Map<number, string>();
+  registry?.push(made);
   return (date) => {
     let text = made.get(date.getTime());
     if (text === undefined) made.set(date.getTime(), (text = format(date)));
@@ -23,9 +36,9 @@ function remembered(format: (date: Date) => string): (date: Date) => string {
 }
 
 /** "January 10, 2018" */
-export const readableDate = remembered((date) => utc(date).toFormat("LLLL d, yyyy"));
+export const readableDate = remembered((date) => shown(date).toFormat("LLLL d, yyyy"), rememberedInZone);
 /** "2018-01-10", for `<time datetime>` and sitemaps. */
-export const isoDate = remembered((date) => utc(date).toISODate() ?? "");
+export const isoDate = remembered((date) => shown(date).toISODate() ?? "", rememberedInZone);
 /** RFC 3339 with an explicit zone, for Atom and JSON Feed. */
 export const rfc3339 = remembered((date) => utc(date).toISO({ suppressMilliseconds: true }) ?? "");
 /** RFC 822 with an explicit zone, for RSS 2.0. */
