@@ -7,6 +7,7 @@
 // across documents, renders each post, and hands its lists to templates as
 // `blog` and as collections (posts, series, tags, postsByTag).
 import assetsPlugin from "./lib/plugins/assets.ts";
+import commentsPlugin from "./lib/plugins/comments.ts";
 import contentModelPlugin, { Blog } from "./lib/plugins/content-model.ts";
 import crawlersPlugin from "./lib/plugins/crawlers.ts";
 import datesPlugin from "./lib/plugins/dates.ts";
@@ -40,6 +41,7 @@ export default function registerSite(eleventyConfig) {
   eleventyConfig.addPlugin(navigationPlugin);
   eleventyConfig.addPlugin(datesPlugin);
   eleventyConfig.addPlugin(seoPlugin);
+  eleventyConfig.addPlugin(commentsPlugin);
 
   // Outputs beyond the posts themselves.
   eleventyConfig.addPlugin(staticFilesPlugin);

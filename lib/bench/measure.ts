@@ -9,6 +9,7 @@ import type { ProcessReport } from "./process-report.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BUILD_CMD = path.join(REPO, "lib/cli/build.ts");
+const IMPORT_CMD = path.join(REPO, "lib/cli/import.ts");
 const DEV_SERVER_CMD = path.join(REPO, "lib/authoring/dev-server.ts");
 const CONFIG = path.join(REPO, ".eleventy.js");
 const PROCESS_REPORTER = path.join(REPO, "lib/bench/process-report.ts");
@@ -32,21 +33,32 @@ export interface BuildSample extends ProcessReport {
  * the file system for the build that follows (up to several seconds here).
  */
 export async function measureBuild(siteDir: string): Promise<BuildSample> {
-  // Flush the last run's writes first, so each build is timed on its own.
+  return measureProcess(`the build of ${siteDir}`, BUILD_CMD, ["--input", siteDir, "--keep", KEEP_EVERY_RELEASE], siteDir, { BLOG_DRAFTS: "0" });
+}
+
+/** One `npm run import` of a Jekyll site into a site folder, in a fresh process: wall time, peak RSS and CPU time. */
+export async function measureImport(jekyllDir: string, siteDir: string, hosts: readonly string[]): Promise<BuildSample> {
+  return measureProcess(`the import of ${jekyllDir}`, IMPORT_CMD, [jekyllDir, "--input", siteDir, ...hosts.flatMap((host) => ["--host", host])], siteDir, {});
+}
+
+/** Runs one of the project's commands in a fresh process and times it; its output is kept only to explain a failure. */
+async function measureProcess(what: string, script: string, args: string[], cwd: string, env: Record<string, string>): Promise<BuildSample> {
+  // Flush the last run's writes first, so each run is timed on its own.
   execFileSync("sync");
   const reportDir = await mkdtemp(path.join(tmpdir(), "blog-bench-report-"));
   const reportFile = path.join(reportDir, "report.json");
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, nodeArguments(BUILD_CMD, ["--input", siteDir, "--keep", KEEP_EVERY_RELEASE]), {
-      cwd: siteDir,
-      env: { ...process.env, BLOG_DRAFTS: "0", BENCH_REPORT_FILE: reportFile },
-      stdio: ["ignore", "ignore", "pipe"],
+    const child = spawn(process.execPath, nodeArguments(script, args), {
+      cwd,
+      env: { ...process.env, ...env, BENCH_REPORT_FILE: reportFile },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    const stderr = collect(child, "stderr");
+    const output = collect(child, "stderr");
+    child.stdout?.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     const wallMs = performance.now() - started;
-    if (code !== 0) throw new Error(`the build of ${siteDir} failed (exit ${code}):\n${stderr.text.slice(-4000)}`);
+    if (code !== 0) throw new Error(`${what} failed (exit ${code}):\n${output.text.slice(-4000)}`);
     return { wallMs, ...(JSON.parse(await readFile(reportFile, "utf8")) as ProcessReport) };
   } finally {
     await rm(reportDir, { recursive: true, force: true });

@@ -38,10 +38,12 @@ export async function readKnownBrokenLinks(inputDir: string, log: IssueLog): Pro
   }
 }
 
-/** A broken link as the link check found it: the issue (naming the page's source file), and the site path it points at. */
+/** A broken link as the link check found it: the issue, the site path it points at, and the posts its page shows. */
 export interface BrokenLink {
   issue: ContentIssue;
   sitePath: string;
+  /** Post files whose text is on the page: the post's own page, or every part on a one-page series. */
+  postFiles: readonly string[];
 }
 
 /** The site path a recorded link points at: `/images/a%20b.png?x#y` → `/images/a b.png`. */
@@ -66,8 +68,8 @@ export function partitionBrokenLinks(ledger: readonly KnownBrokenLink[], broken:
   const unknown: BrokenLink[] = [];
   const stillBroken = new Set<KnownBrokenLink>();
   for (const link of broken) {
-    const matching = entries.get(keyOf(link.issue.file, link.sitePath));
-    if (matching) {
+    const matching = link.postFiles.flatMap((file) => entries.get(keyOf(file, link.sitePath)) ?? []);
+    if (matching.length > 0) {
       known.push(link);
       for (const entry of matching) stillBroken.add(entry);
     } else {

@@ -9,10 +9,11 @@ import { rereader } from "./memory.ts";
 import type { ImageStore } from "./images.ts";
 import type { PostMedia } from "./media.ts";
 import { jekyllPostId, postPath, SLUG, suggestSlug } from "./paths.ts";
+import { HtmlPostBody } from "./html-post.ts";
 import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
 import { describeZodIssues, JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration } from "./schema.ts";
 import { SiteUrls } from "./site-urls.ts";
-import { EncodingError, listPostFiles, readPostText, SERIES_FILE, SITE_FILE } from "./sources.ts";
+import { EncodingError, listPostFiles, POST_EXTENSION, readPostText, SERIES_FILE, SITE_FILE } from "./sources.ts";
 import type { Post, Site } from "./types.ts";
 
 /*
@@ -86,7 +87,7 @@ async function loadJson<T>(inputDir: string, file: string, log: IssueLog, valida
 export async function loadPosts(inputDir: string, reading: PostReading, log: IssueLog): Promise<PostRecord[]> {
   const { posts, others, refused } = await listPostFiles(inputDir);
   for (const file of others) {
-    log.error({ file, found: `a ${path.extname(file) || "extension-less"} file`, expected: "only markdown posts (.md) belong in posts/; rename it to .md or move it out (images go in images/, published at /images/)" });
+    log.error({ file, found: `a ${path.extname(file) || "extension-less"} file`, expected: "only posts (.md, or .html for HTML posts) belong in posts/; rename it or move it out (images go in images/, published at /images/)" });
   }
   for (const { file, found, expected } of refused) log.error({ file, found, expected });
   const records: PostRecord[] = [];
@@ -119,13 +120,13 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
   const lines = fieldLines(source, document.bodyLineOffset);
   const frontMatter = daysInZone(validateFrontMatter(document.data as Record<string, unknown>, lines, file, log), document.data as Record<string, unknown>, reading.timeZone);
   if (document.body.trim() === "") {
-    log.error({ file, line: document.bodyLineOffset + 1, field: "body", found: "no text", expected: "expected the post's markdown after the front matter" });
+    log.error({ file, line: document.bodyLineOffset + 1, field: "body", found: "no text", expected: "expected the post's text after the front matter" });
     return undefined;
   }
-  const slug = path.basename(file, ".md");
+  const slug = path.basename(file).replace(POST_EXTENSION, "");
   const slugProblem = !SLUG.test(slug);
   if (slugProblem) {
-    log.error({ file, field: "file name", found: quote(path.basename(file)), expected: `expected a slug, which becomes the post's URL: lower-case letters and digits joined by hyphens, like posts/${suggestSlug(slug)}.md` });
+    log.error({ file, field: "file name", found: quote(path.basename(file)), expected: `expected a slug, which becomes the post's URL: lower-case letters and digits joined by hyphens, like posts/${suggestSlug(slug)}${path.extname(file)}` });
   }
   const sitePath = postPath(slug, frontMatter?.permalink);
   const control = CONTROL_CHARACTER_LINE.exec(document.body);
@@ -134,7 +135,8 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
     log.warn({ file, line, field: "body", found: codePoint(control[0]), expected: "removed it and any others in the text: control characters are invisible and make pages invalid" });
   }
   const readBody = () => withoutControls(splitFrontMatter(readSource()).body);
-  const body = parseBody(file, withoutControls(document.body), sitePath, frontMatter?.part, reading, readBody);
+  const text = withoutControls(document.body);
+  const body = file.endsWith(".html") ? new HtmlPostBody(text, reading.urls, sitePath) : parseBody(file, text, sitePath, frontMatter?.part, reading, readBody);
   for (const { severity, line, ...problem } of body.mediaProblems) {
     log[severity === "error" ? "error" : "warn"]({ file, line: line + document.bodyLineOffset, ...problem });
   }

@@ -77,9 +77,11 @@ const UNSAFE_SEGMENT = /[\s\u0000-\u001f\u007f-\u009f?#%\\"'<>`{}|^]/u;
  * mean something else in a URL.
  */
 export function permalinkProblem(permalink: string): string | undefined {
-  if (!permalink.startsWith("/") || !permalink.endsWith("/")) return "expected a site path that starts and ends with /, like /my-post/";
+  // An imported post may keep an old address that names its page (`/2009/07/old-post.html`).
+  const page = /[^/]\.html$/.test(permalink);
+  if (!permalink.startsWith("/") || (!permalink.endsWith("/") && !page)) return "expected a site path that starts and ends with /, like /my-post/ (or an old address ending in .html)";
   if (permalink === "/") return "expected a path of the post's own; / is the home page";
-  const segments = permalink.slice(1, -1).split("/");
+  const segments = permalink.slice(1, page ? undefined : -1).split("/");
   if (segments.some((segment) => segment === "")) return "expected single slashes between segments (// is read as another host)";
   if (segments.some((segment) => segment === "." || segment === "..")) return "expected no . or .. segments; write the path they lead to";
   if (/^[a-z][a-z0-9+.-]*:/i.test(segments[0]!)) return "expected a path on this site, not a URL with a scheme";
@@ -105,7 +107,7 @@ export class OutputPaths {
   claimFolder(sitePath: string, owner: string): { path: string; owner: string } | undefined {
     const folder = GENERATOR_FOLDERS.find((prefix) => sitePath.startsWith(prefix));
     if (folder) return { path: folder, owner: `the site's own ${folder} pages` };
-    const file = `${sitePath}index.html`;
+    const file = sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath;
     const taken = this.owners.get(file);
     if (taken) return { path: file, owner: taken };
     const segments = sitePath.split("/").filter(Boolean);

@@ -68,7 +68,7 @@ export class ParsedPost {
   }
 
   get readingMinutes(): number {
-    return Math.max(1, Math.round(this.words / WORDS_PER_MINUTE));
+    return readingMinutes(this.words);
   }
 
   /**
@@ -100,6 +100,10 @@ export class ParsedPost {
   }
 }
 
+export function readingMinutes(words: number): number {
+  return Math.max(1, Math.round(words / WORDS_PER_MINUTE));
+}
+
 function isInsideNotes(token: Token, depth: { notes: number }): boolean {
   if (token.type === "footnote_block_open") depth.notes++;
   if (token.type === "footnote_block_close") depth.notes--;
@@ -117,7 +121,7 @@ function countWords(tokens: readonly Token[]): number {
 }
 
 /** Runs of non-space characters, counted without making a string of each: thousands of posts have millions of words. */
-function wordsIn(text: string): number {
+export function wordsIn(text: string): number {
   let words = 0;
   let inWord = false;
   for (let index = 0; index < text.length; index++) {

@@ -43,6 +43,22 @@ const postDate = z.union([z.date(), z.string()], { error: "expected a date like 
   return z.NEVER;
 });
 
+/**
+ * A reader's comment from the old blog, kept as a read-only archive under its
+ * post. Strict: an email address (or any other field) is refused, because
+ * readers' email addresses are never published.
+ */
+const ArchivedCommentSchema = z.object({
+  author: z.string({ error: "expected the commenter's name as text" }).trim().min(1),
+  url: z.url({ protocol: /^https?$/, error: "expected the commenter's web address as an http(s) URL, or no url" }).optional(),
+  date: postDate,
+  content: z.string({ error: "expected the comment's text (HTML)" }).trim().min(1),
+}, {
+  error: (issue) => issue.code === "unrecognized_keys"
+    ? `expected only author, url, date and content, found ${issue.keys.join(", ")}; remove it (readers' email addresses are never kept)`
+    : "expected a comment with author, date and content",
+}).strict();
+
 export const PostFrontMatterSchema = z.object({
   title: z.string({ error: "expected the post's title as text" }).trim().min(1, { error: "expected a non-empty title" }),
   date: postDate,
@@ -56,6 +72,7 @@ export const PostFrontMatterSchema = z.object({
     const problem = permalinkProblem(permalink);
     if (problem) context.addIssue({ code: "custom", message: problem });
   }).optional(),
+  comments: z.array(ArchivedCommentSchema, { error: "expected a list of archived comments (author, url, date, content)" }).default([]),
 });
 
 export type PostFrontMatter = z.output<typeof PostFrontMatterSchema>;
@@ -72,6 +89,8 @@ export const SeriesSchema = z.object({
   title: z.string({ error: "expected the series title as text" }).trim().min(1),
   description: z.string({ error: "expected a description of the series as text" }).trim().min(1),
   parts: z.number({ error: "expected the number of planned parts as a whole number" }).int().positive().max(MAX_SERIES_PARTS, { error: `expected at most ${MAX_SERIES_PARTS} planned parts` }).optional(),
+  /** Part numbers the series never had (an imported series may skip some). */
+  gaps: z.array(z.number().int().positive().max(MAX_SERIES_PARTS), { error: "expected a list of part numbers the series never had, like [3]" }).optional(),
 }).strict();
 
 export const SeriesFileSchema = z.record(z.string().regex(SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" }), SeriesSchema);

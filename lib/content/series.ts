@@ -66,10 +66,11 @@ function checkNumbering(slug: string, declaration: SeriesDeclaration, parts: rea
     else byPart.set(record.part!, record);
   }
   const highest = parts.at(-1)?.part ?? 0;
-  for (const gap of missingParts([...byPart.keys()])) {
+  // Parts the series never had (declared in "gaps") are not missing.
+  for (const gap of missingParts([...byPart.keys(), ...(declaration.gaps ?? [])])) {
     const missing = gap.first === gap.last
-      ? `part ${gap.first} is missing (renumber, or add part ${gap.first}, as a draft if it is not ready)`
-      : `parts ${gap.first} to ${gap.last} are missing (renumber, or add them, as drafts if they are not ready)`;
+      ? `part ${gap.first} is missing (renumber, or add part ${gap.first}, as a draft if it is not ready; or list it in "gaps" in ${SERIES_FILE} if the series never had it)`
+      : `parts ${gap.first} to ${gap.last} are missing (renumber, or add them, as drafts if they are not ready; or list them in "gaps" in ${SERIES_FILE} if the series never had them)`;
     const next = byPart.get(gap.last + 1)!;
     log.error({ file: next.file, line: next.fieldLines.part, field: "part", found: `part ${gap.last + 1} of "${slug}"`, expected: `expected parts numbered 1, 2, 3... without gaps; ${missing}` });
   }
@@ -108,8 +109,10 @@ export function buildSeries(plan: SeriesPlan, make: (record: PostRecord, seriesP
     series.posts.push(post);
     byPart.set(record.part!, post);
   });
+  const gaps = new Set(plan.declaration.gaps ?? []);
   for (let part = 1; part <= series.total; part++) {
     const post = byPart.get(part);
+    if (!post && gaps.has(part)) continue; // a part the series never had
     series.entries.push(post ? { part, post } : { part });
   }
   return series;

@@ -12,12 +12,14 @@ import { ImageStore } from "./images.ts";
 export const POSTS_DIR = "posts";
 export const SITE_FILE = "_data/site.json";
 export const SERIES_FILE = "_data/series.json";
+/** Markdown posts, and HTML posts (front matter and an HTML body, as the WordPress era wrote them). */
+export const POST_EXTENSION = /\.(?:md|html)$/;
 
 /** The largest post file read. The longest real posts are tens of kilobytes. */
 export const MAX_POST_BYTES = 10 * 1024 * 1024;
 
 export interface PostFiles {
-  /** Project-relative markdown files under posts/, e.g. `posts/hello.md`, in name order. */
+  /** Project-relative post files under posts/, e.g. `posts/hello.md` or `posts/old.html`, in name order. */
   posts: string[];
   /** Anything else found there (dot files aside), which is not a post. */
   others: string[];
@@ -34,7 +36,7 @@ export async function listPostFiles(inputDir: string): Promise<PostFiles> {
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const file = `${relative}/${entry.name}`;
       if (entry.isDirectory()) await walk(file);
-      else if (entry.name.endsWith(".md")) {
+      else if (POST_EXTENSION.test(entry.name)) {
         const problem = unreadable(project, path.join(inputDir, file), entry.isSymbolicLink());
         if (problem) found.refused.push({ file, ...problem });
         else found.posts.push(file);

@@ -44,6 +44,13 @@ export class Blog {
     return this.model.bySitePath.get(url)?.file;
   }
 
+  /** The post files whose text a page shows: a post's page shows its own, a one-page series every published part. */
+  postFilesShownAt(url: string): string[] {
+    const post = this.model.bySitePath.get(url);
+    if (post) return [post.file];
+    return this.model.series.find((series) => series.allPath === url)?.posts.map((part) => part.file) ?? [];
+  }
+
   href(sitePath: string): string {
     return this.model.site.urls.href(sitePath);
   }
@@ -110,6 +117,7 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
     ignores.push(`${path.isAbsolute(input) || input.startsWith("./") ? "" : "./"}${path.posix.join(input, POSTS_DIR)}/**`);
   });
   eleventyConfig.addWatchTarget(`./${POSTS_DIR}/**/*.md`);
+  eleventyConfig.addWatchTarget(`./${POSTS_DIR}/**/*.html`);
 
   // The model's lists as Eleventy collections, for pages and pagination:
   // collections.posts (published, newest first), collections.series,

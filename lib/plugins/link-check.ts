@@ -3,7 +3,7 @@ import path from "node:path";
 import type { BuildResult, UserConfig } from "@11ty/eleventy";
 import { recordBuildProblems } from "../authoring/build-problems.ts";
 import { ContentError, formatIssue, IssueLog, type ContentIssue } from "../content/issues.ts";
-import { partitionBrokenLinks, pruneKnownBrokenLinks, readKnownBrokenLinks, BROKEN_LINKS_FILE } from "../content/known-broken-links.ts";
+import { BROKEN_LINKS_FILE, linkSitePath, partitionBrokenLinks, pruneKnownBrokenLinks, readKnownBrokenLinks } from "../content/known-broken-links.ts";
 import type { SiteUrls } from "../content/site-urls.ts";
 import type { Blog } from "./content-model.ts";
 
@@ -103,9 +103,9 @@ function readAttributes(attributeText: string, name: string, wanted: string[] | 
  * links are checked as soon as it is scanned and then let go; only a fragment
  * on a page not yet read waits, for that page's ids.
  */
-/** A link check issue; one about a link to nowhere names the site path it points at. */
+/** A link check issue; one about a link to nowhere names the site path it points at, and the page it is on. */
 export interface LinkIssue extends ContentIssue {
-  missingTarget?: string;
+  missingTarget?: { sitePath: string; pageUrl: string };
 }
 
 export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = ".", scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html)): LinkIssue[] {
@@ -144,7 +144,7 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
       if (staticFiles.has(sitePath) || images.published.has(sitePath)) continue;
       const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => published.has(candidate));
       if (targetUrl === undefined) {
-        issues.push({ ...problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`), line: lineOf(inputDir, file, value, sitePath), missingTarget: sitePath });
+        issues.push({ ...problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`), line: lineOf(inputDir, file, value, sitePath), missingTarget: { sitePath, pageUrl: url } });
         continue;
       }
       if (fragment === "" || !published.get(targetUrl)!.html) continue;
@@ -237,7 +237,7 @@ export default function linkCheckPlugin(eleventyConfig: UserConfig, options: { b
   eleventyConfig.on("eleventy.after", async ({ results, directories, runMode }) => {
     try {
       const issues = checkLinks(results, options.blog, directories.input, runMode === "build" ? undefined : scanUnlessUnchanged);
-      await judgeAgainstLedger(issues, directories.input, runMode === "build");
+      await judgeAgainstLedger(issues, options.blog, directories.input, runMode === "build");
     } catch (error) {
       recordBuildProblems(error);
       throw error;
@@ -250,16 +250,20 @@ export default function linkCheckPlugin(eleventyConfig: UserConfig, options: { b
  * issue fails the build. After a production build has passed, entries whose
  * links work now are dropped from the ledger.
  */
-async function judgeAgainstLedger(issues: readonly LinkIssue[], inputDir: string, production: boolean): Promise<void> {
+async function judgeAgainstLedger(issues: readonly LinkIssue[], blog: Blog, inputDir: string, production: boolean): Promise<void> {
   const log = new IssueLog();
   const ledger = await readKnownBrokenLinks(inputDir, log);
   log.throwIfAny();
-  const broken = issues.flatMap((issue) => (issue.missingTarget === undefined ? [] : [{ issue, sitePath: issue.missingTarget }]));
+  const broken = issues.flatMap((issue) => (issue.missingTarget === undefined ? [] : [{ issue, sitePath: issue.missingTarget.sitePath, postFiles: blog.postFilesShownAt(issue.missingTarget.pageUrl) }]));
   const { known, stillBroken } = partitionBrokenLinks(ledger, broken);
   const knownIssues = new Set(known.map((link) => link.issue));
   const failures = issues.filter((issue) => !knownIssues.has(issue)).map(({ missingTarget: _, ...issue }) => issue);
   if (failures.length > 0) throw new ContentError(failures);
-  for (const { issue } of known) console.warn(`warning: ${formatIssue(issue)} (a known broken link, recorded in ${BROKEN_LINKS_FILE})`);
+  // One warning per ledger entry, though its link may be on several pages (a post's, its series' one page).
+  for (const entry of ledger.filter((candidate) => stillBroken.has(candidate))) {
+    const own = known.find((link) => link.issue.file === entry.file && link.sitePath === linkSitePath(entry.link))?.issue;
+    console.warn(`warning: ${formatIssue({ ...(own ?? { field: "link", found: JSON.stringify(entry.link) }), file: entry.file, line: own?.line ?? entry.line, expected: `a known broken link, recorded in ${BROKEN_LINKS_FILE}: it still leads nowhere` })}`);
+  }
   if (!production) return;
   const fixed = await pruneKnownBrokenLinks(inputDir, ledger, stillBroken);
   if (fixed.length > 0) console.log(`Dropped ${fixed.length} link(s) that work now from ${BROKEN_LINKS_FILE}; commit it with the posts.`);
