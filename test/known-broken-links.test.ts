@@ -17,6 +17,8 @@ async function siteWithLedger(posts: Record<string, string>, ledger: unknown): P
   return input;
 }
 
+const ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
 const LEDGER = [
   { file: "posts/old.md", line: 7, link: "/images/never-uploaded.png" },
   { file: "posts/old.md", line: 9, link: "/category/castle/#top" },
@@ -47,7 +49,7 @@ describe("the known-broken-links ledger", () => {
   it("is only for the post it names: the same link broken in another post fails", async () => {
     const input = await siteWithLedger({ "old.md": OLD_POST, "copy.md": post({ title: "Copy", date: "2024-01-01" }, "![gone](/images/never-uploaded.png)\n") }, LEDGER);
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    expect(fullMessage(await buildError({ input }))).toMatch(/posts\/copy\.md:\d+: img src: found "\/images\/never-uploaded\.png"/);
+    expect(fullMessage(await buildError({ input }))).toMatch(/posts\/copy\.md:\d+: (?:img src|image): found "\/images\/never-uploaded\.png"/);
   });
 
   it("shrinks: a production build drops an entry whose link works now, and keeps the rest", async () => {
@@ -55,7 +57,7 @@ describe("the known-broken-links ledger", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const input = await siteWithLedger({ "old.md": OLD_POST }, LEDGER);
     await mkdir(path.join(input, "images"), { recursive: true });
-    await writeFile(path.join(input, "images/never-uploaded.png"), "found at last");
+    await writeFile(path.join(input, "images/never-uploaded.png"), Buffer.from(ONE_PIXEL_PNG, "base64"));
     const site = await buildSite({ input });
     await site.cleanup();
     expect(JSON.parse(await readFile(path.join(input, BROKEN_LINKS_FILE), "utf8"))).toEqual([LEDGER[1]]);

@@ -5,6 +5,7 @@
 //   npm run bench -- [--sizes 3,300,3000] [--large] [--runs 3] [--edits 5] [--edit-size 300] [--no-edits]
 //                    [--search-sizes 300,3000] [--query-size 400] [--query scale] [--output bench-results/latest.json]
 //   npm run bench -- --highlighters [--posts 3000]   (Prism against Shiki: accuracy and cost, then exits)
+//   npm run bench -- --import [--runs 3]             (import of a Jekyll blog of 400 posts and 300 images, and the build after it, then exits)
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +28,7 @@ const { values: options } = parseArgs({
     query: { type: "string", default: "scale" },
     output: { type: "string", default: "bench-results/latest.json" },
     highlighters: { type: "boolean", default: false },
+    import: { type: "boolean", default: false },
     posts: { type: "string", default: "3000" },
   },
 });
@@ -34,6 +36,12 @@ const { values: options } = parseArgs({
 if (options.highlighters) {
   const { compareHighlighters } = await import("../bench/highlighters.ts");
   console.log(compareHighlighters(positiveInteger(options.posts, "posts")));
+  process.exit(0);
+}
+
+if (options.import) {
+  const { benchImport } = await import("../bench/import.ts");
+  console.log(await benchImport(positiveInteger(options.runs, "runs")));
   process.exit(0);
 }
 

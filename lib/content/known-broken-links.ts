@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ContentIssue, IssueLog } from "./issues.ts";
+import { MISSING_IMAGE_FIELD } from "./media.ts";
 
 /**
  * The ledger of known broken links: references an imported blog already had
@@ -88,4 +89,20 @@ export async function pruneKnownBrokenLinks(inputDir: string, ledger: readonly K
   await writeFile(temporary, `${JSON.stringify(ledger.filter((entry) => stillBroken.has(entry)), null, 2)}\n`);
   await rename(temporary, target);
   return fixed;
+}
+
+/**
+ * A markdown post's image that is not there is found while the post is read,
+ * before the link check: those the ledger records are left to the link check,
+ * which sees the same link on the page and warns about it.
+ */
+export function excuseKnownMissingImages(log: IssueLog, ledger: readonly KnownBrokenLink[]): void {
+  if (ledger.length === 0) return;
+  const known = new Set(ledger.map((entry) => `${entry.file}\n${linkSitePath(entry.link)}`));
+  const excused = log.errors.filter((issue) => {
+    if (issue.field !== MISSING_IMAGE_FIELD || issue.found === undefined || !issue.expected.startsWith("a file that exists")) return false;
+    const src = JSON.parse(issue.found) as string;
+    return known.has(`${issue.file}\n${linkSitePath(src)}`);
+  });
+  for (const issue of excused) log.errors.splice(log.errors.indexOf(issue), 1);
 }

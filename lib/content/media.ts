@@ -15,6 +15,9 @@ export interface PostMedia {
 }
 
 /** A mistake found while reading a post's images and code, on a line of its body. */
+/** The field a missing or unreadable image is reported under. */
+export const MISSING_IMAGE_FIELD = "image";
+
 export interface MediaProblem {
   line: number;
   field: string;
@@ -144,7 +147,7 @@ function resolveImage(src: string, line: number, env: MarkdownEnv): DescribedIma
   const file = localFile(src.replace(/[?#].*$/, ""), media, env);
   if (file === undefined) return undefined;
   const problem = (expected: string) => {
-    env.mediaProblems!.push({ line, field: "image", found: JSON.stringify(src), expected, severity: "error" });
+    env.mediaProblems!.push({ line, field: MISSING_IMAGE_FIELD, found: JSON.stringify(src), expected, severity: "error" });
     return undefined;
   };
   if ("missing" in file) return problem(`a file that exists; there is no ${file.missing} (images go in images/, published at /images/)`);

@@ -6,6 +6,7 @@ import { loadPosts, loadSeriesDeclarations, loadSite, type PostRecord } from "./
 import { OutputPaths, tagSlug } from "./paths.ts";
 import { buildSeries, planSeries } from "./series.ts";
 import { ImageStore } from "./images.ts";
+import { excuseKnownMissingImages, readKnownBrokenLinks } from "./known-broken-links.ts";
 import { listStaticFiles, staticFolders } from "./static-files.ts";
 import type { ContentModel, LoadOptions, Post, SeriesPart } from "./types.ts";
 
@@ -36,6 +37,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const now = options.now ?? new Date();
   const reading = { urls: site!.urls, includeDrafts: options.includeDrafts, oneOffBuild: options.oneOffBuild ?? false, inputDir, staticFiles, images, now, timeZone: site!.timeZone ?? "UTC" };
   const records = await loadPosts(inputDir, reading, log);
+  excuseKnownMissingImages(log, await readKnownBrokenLinks(inputDir, log));
   checkOutputPaths(records, staticFiles.keys(), log);
   checkTagSlugs(records, log);
   const feedLedger = await readLedger(inputDir, log);
