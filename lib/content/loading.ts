@@ -120,7 +120,7 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
   const lines = fieldLines(source, document.bodyLineOffset);
   const frontMatter = daysInZone(validateFrontMatter(document.data as Record<string, unknown>, lines, file, log), document.data as Record<string, unknown>, reading.timeZone);
   if (document.body.trim() === "") {
-    log.error({ file, line: document.bodyLineOffset + 1, field: "body", found: "no text", expected: "expected the post's text after the front matter" });
+    log.error({ file, line: document.bodyLineOffset + 1, field: "body", found: "no text", expected: `expected the post's ${file.endsWith(".html") ? "HTML" : "markdown"} after the front matter` });
     return undefined;
   }
   const slug = path.basename(file).replace(POST_EXTENSION, "");
