@@ -1,5 +1,6 @@
 import path from "node:path";
 import { FrontMatterSyntaxError, splitFrontMatter } from "../content/front-matter.ts";
+import { SLUG, suggestSlug } from "../content/paths.ts";
 import { readComments, type ArchivedComment } from "./comments.ts";
 import { parseJekyllDate, type ImportedDate } from "./jekyll-dates.ts";
 import type { JekyllSite } from "./jekyll-site.ts";
@@ -81,7 +82,7 @@ export function readSourcePost(site: JekyllSite, source: string, bytes: Buffer):
   const date = fields.date === undefined ? fileDate : parseJekyllDate(fields.date);
   if (!date) return { file: source, line: lineOfKey(text, "date"), message: `date: found ${JSON.stringify(String(fields.date ?? named[1]))}; expected a date like 2007-04-19 10:22:11 +0000` };
   const slug = typeof fields.slug === "string" && fields.slug.trim() !== "" ? fields.slug.trim() : named[2]!;
-  if (!/^[^/\\\s.][^/\\\s]*$/.test(slug)) return { file: source, message: `found the slug ${JSON.stringify(slug)}; expected one usable as a file name (no slashes or spaces)` };
+  if (!SLUG.test(slug)) return { file: source, message: `found the slug ${JSON.stringify(slug)}; expected lower-case letters and digits joined by hyphens, the site's rule for post file names. Renaming it (e.g. to ${suggestSlug(slug)}) changes its URL and feed id, so it was not imported: rename it in the source, or give it a slug:, and import again` };
   const folderCategories = path.posix.dirname(source).split("/").filter((part) => part !== "_posts" && part !== ".");
   const categories = [...folderCategories, ...asList(fields.categories ?? fields.category)];
   const input = { slug, date: date.wall, categories };
