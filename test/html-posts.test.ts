@@ -83,6 +83,6 @@ describe("HTML posts are checked like any post", () => {
   });
 
   it("refuses a .md and an .html post with one slug", async () => {
-    expect(await failure({ "same.md": "---\ntitle: A\ndate: 2020-01-01\n---\nA.\n", "same.html": htmlPost("title: B\ndate: 2020-01-02", "<p>B.</p>\n") })).toMatch(/permalink: found "\/same\/"; expected a URL of its own/);
+    expect(await failure({ "same.md": "---\ntitle: A\ndate: 2020-01-01\n---\nA.\n", "same.html": htmlPost("title: B\ndate: 2020-01-02", "<p>B.</p>\n") })).toMatch(/posts\/same\.md: file name: found "\/same\/"; expected a path of its own, but it collides with \/same\/index\.html, posts\/same\.html/);
   });
 });
