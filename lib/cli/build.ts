@@ -2,14 +2,13 @@
 // Builds into a new folder under .releases/ and, only when the build and all of
 // its checks passed, points <input>/_site at it in one atomic step. A failed
 // build leaves _site exactly as it was. See lib/publish/releases.ts.
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
 import { SEARCH_HASHED_FOLDERS, SearchIndexError, writeSearchIndex, type BuiltPage } from "../search/search-index.ts";
-import { carryForwardAssets, createRelease, DEFAULT_KEEP, pruneReleases, publishPaths, readLiveSite, switchLiveSite, type LiveSite } from "../publish/releases.ts";
+import { carryForwardAssets, createRelease, DEFAULT_KEEP, discardRelease, markPublished, pruneReleases, publishPaths, readLiveSite, RELEASES_DIR, removeIncompleteReleases, switchLiveSite, type LiveSite } from "../publish/releases.ts";
 
 const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
 
@@ -22,7 +21,8 @@ class HeldLog {
   readonly error = this.log;
 }
 
-function describeLive(live: LiveSite): string {
+function describeLive(live: LiveSite | undefined): string {
+  if (live === undefined) return "_site was not touched";
   if (live.kind === "missing") return "_site was not there and still is not";
   if (live.kind === "directory") return "_site is unchanged";
   return `_site still serves ${live.target}`;
@@ -49,8 +49,16 @@ async function main(): Promise<number> {
   process.env.BLOG_DRAFTS = "0";
 
   const paths = publishPaths(values.input);
-  const before = await readLiveSite(paths);
-  const release = await createRelease(paths);
+  let before: LiveSite | undefined;
+  let release: { name: string; dir: string };
+  try {
+    before = await readLiveSite(paths);
+    const removed = await removeIncompleteReleases(paths);
+    if (removed.length > 0) console.log(`Removed ${removed.length} incomplete release(s) left by an interrupted build.`);
+    release = await createRelease(paths);
+  } catch (error) {
+    return failed(`could not make a release folder in ${RELEASES_DIR}/ (${causeOf(error)})`, before);
+  }
   const started = performance.now();
   const held = new HeldLog();
   try {
@@ -60,7 +68,7 @@ async function main(): Promise<number> {
     // The checks have passed: the release gets its own search index before it goes live.
     await writeSearchIndex(release.dir, pages);
   } catch (error) {
-    await rm(release.dir, { recursive: true, force: true });
+    await discardRelease(paths, release.name).catch(() => undefined);
     const issues = findContentError(error)?.issues;
     if (issues) {
       console.error(new ContentError(issues).message);
@@ -75,14 +83,35 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  // The search index's hashed files too: a search page opened before the switch keeps its index.
-  for (const folder of ["assets", ...SEARCH_HASHED_FOLDERS]) await carryForwardAssets(paths, release.name, folder);
-  const { migrated } = await switchLiveSite(paths, release.name);
-  if (migrated) console.log(`Moved the old _site folder to ${path.join(".releases", migrated)} (a one-time step).`);
-  const pruned = await pruneReleases(paths, keep);
+  let switched: { migrated?: string };
+  try {
+    // The search index's hashed files too: a search page opened before the switch keeps its index.
+    for (const folder of ["assets", ...SEARCH_HASHED_FOLDERS]) await carryForwardAssets(paths, release.name, folder);
+    switched = await switchLiveSite(paths, release.name);
+  } catch (error) {
+    await discardRelease(paths, release.name).catch(() => undefined);
+    return failed(`could not switch _site to the new release (${causeOf(error)})`, before);
+  }
+  await markPublished(paths, release.name);
+  if (switched.migrated) console.log(`Moved the old _site folder to ${path.join(".releases", switched.migrated)} (a one-time step).`);
+  // Published: a failure to tidy old releases is reported, not a failed build.
+  const pruned = await pruneReleases(paths, keep).catch((error: unknown) => {
+    console.error(`warning: could not remove old releases (${causeOf(error)})`);
+    return [];
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`Published release ${release.name} in ${seconds} s: _site -> .releases/${release.name}${pruned.length ? `; pruned ${pruned.length} old release(s)` : ""}.`);
   return 0;
+}
+
+/** The cause of a failure, in one line: the system's error code and message, not a stack trace. */
+function causeOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function failed(cause: string, before: LiveSite | undefined): number {
+  console.error(`Build failed: ${cause}; ${describeLive(before)}.`);
+  return 1;
 }
 
 process.exitCode = await main();

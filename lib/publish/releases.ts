@@ -62,13 +62,54 @@ export async function readLiveSite(paths: PublishPaths): Promise<LiveSite> {
   throw new Error(`${paths.siteLink} is neither a folder nor a symlink; move it away so a release can be published there`);
 }
 
-/** Makes an empty, new release folder; the name is taken exclusively (mkdir fails if it exists). */
+/**
+ * A release is incomplete until it is published: `<name>.incomplete` beside
+ * its folder says so, written before the folder exists and removed once `_site`
+ * points at it. A build killed (even with kill -9) leaves the mark; such a
+ * folder never counts as a release, and the next build removes it.
+ */
+const INCOMPLETE = ".incomplete";
+const markerOf = (paths: PublishPaths, name: string) => path.join(paths.releasesDir, `${name}${INCOMPLETE}`);
+
+/** Makes an empty, new release folder, marked incomplete; the name is taken exclusively (mkdir fails if it exists). */
 export async function createRelease(paths: PublishPaths, now = new Date()): Promise<{ name: string; dir: string }> {
   await mkdir(paths.releasesDir, { recursive: true });
   const name = releaseName(now);
   const dir = path.join(paths.releasesDir, name);
+  await writeFile(markerOf(paths, name), "", { flag: "wx" });
   await mkdir(dir);
   return { name, dir };
+}
+
+/** A release that failed: its folder and its mark go. */
+export async function discardRelease(paths: PublishPaths, name: string): Promise<void> {
+  await rm(path.join(paths.releasesDir, name), { recursive: true, force: true });
+  await rm(markerOf(paths, name), { force: true });
+}
+
+/** A published release is complete: its mark goes. */
+export async function markPublished(paths: PublishPaths, name: string): Promise<void> {
+  await rm(markerOf(paths, name), { force: true });
+}
+
+/** Removes what killed or failed builds left: every release still marked incomplete, unless `_site` points at it (then only the mark). */
+export async function removeIncompleteReleases(paths: PublishPaths): Promise<string[]> {
+  const live = await readLiveSite(paths);
+  const liveRelease = live.kind === "symlink" ? live.release : undefined;
+  const entries = await readdir(paths.releasesDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return [];
+    throw error;
+  });
+  const removed: string[] = [];
+  for (const entry of entries.filter((name) => name.endsWith(INCOMPLETE))) {
+    const name = entry.slice(0, -INCOMPLETE.length);
+    if (name !== liveRelease) {
+      await rm(path.join(paths.releasesDir, name), { recursive: true, force: true });
+      removed.push(name);
+    }
+    await rm(path.join(paths.releasesDir, entry), { force: true });
+  }
+  return removed;
 }
 
 /**
@@ -102,13 +143,14 @@ export async function switchLiveSite(paths: PublishPaths, release: string): Prom
   }
 }
 
-/** Release folders, oldest first. */
+/** Complete release folders, oldest first: one still marked incomplete is not a release. */
 export async function listReleases(paths: PublishPaths): Promise<string[]> {
   const entries = await readdir(paths.releasesDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
     throw error;
   });
-  return entries.filter((entry) => entry.isDirectory() && isReleaseName(entry.name)).map((entry) => entry.name).sort();
+  const incomplete = new Set(entries.filter((entry) => entry.name.endsWith(INCOMPLETE)).map((entry) => entry.name.slice(0, -INCOMPLETE.length)));
+  return entries.filter((entry) => entry.isDirectory() && isReleaseName(entry.name) && !incomplete.has(entry.name)).map((entry) => entry.name).sort();
 }
 
 /** Which releases to delete: all but the newest `keep`, and never the live one. */

@@ -13,11 +13,11 @@ export interface CliRun {
 }
 
 /** Runs `npm run build`'s script as a subprocess against a site folder, the way an author or CI does. */
-export function runBuildCli(input: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export function runBuildCli(input: string, env: Record<string, string | undefined> = {}, args: readonly string[] = []): Promise<CliRun> {
   const childEnv: Record<string, string | undefined> = { ...process.env, BLOG_DRAFTS: undefined, SITE_URL: undefined, NODE_OPTIONS: undefined, ...env };
   for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", BUILD_CLI, "--input", input], { cwd: REPO, env: childEnv as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, ["--import", "tsx", BUILD_CLI, "--input", input, ...args], { cwd: REPO, env: childEnv as NodeJS.ProcessEnv });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
