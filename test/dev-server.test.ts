@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IMAGE_CACHE_DIR } from "../lib/content/images.ts";
 import { readSearchBundle, type SearchBundle } from "./helpers/search.ts";
 import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
 
@@ -16,6 +18,8 @@ const PART1 = "posts/no-planned-downtime-chasm-part1.md";
 const DRAFT_FILE = "posts/dev-server-draft.md";
 const DRAFT_SOURCE = post({ title: "A draft seen only in the dev server", date: "2020-05-01", tags: [], draft: true }, "Draft text.\n");
 const PUBLISHED_PAGE = "<!doctype html><title>the published release</title>\n";
+const IMAGE_POST_FILE = "posts/dev-server-image.md";
+const IMAGE_POST = post({ title: "A post with an image", date: "2020-05-02", tags: [] }, "Before the image.\n\n![A small diagram](/images/dev-diagram.png)\n");
 
 const timings: Record<string, number> = {};
 
@@ -38,6 +42,7 @@ async function makeDevSite(posts: Record<string, string>): Promise<string> {
   await writeFile(path.join(site, ".releases/published/index.html"), PUBLISHED_PAGE);
   await symlink(".releases/published", path.join(site, "_site"));
   await mkdir(path.join(site, "images"));
+  await sharp({ create: { width: 600, height: 300, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toFile(path.join(site, "images/dev-diagram.png"));
   return site;
 }
 
@@ -140,7 +145,7 @@ describe("npm start", () => {
   let server: DevServer;
 
   beforeAll(async () => {
-    server = await DevServer.start(await makeDevSite({ "dev-server-draft.md": DRAFT_SOURCE }));
+    server = await DevServer.start(await makeDevSite({ "dev-server-draft.md": DRAFT_SOURCE, "dev-server-image.md": IMAGE_POST }));
     timings["first build and serve"] = (await server.waitFor("the first page", server.servedWith("/", "</html>"))).ms;
   });
 
@@ -177,6 +182,19 @@ describe("npm start", () => {
     timings["new static file"] = (await server.waitFor("the new static file", server.servedWith("/images/dev-note.txt", "first version"))).ms;
     await server.edit("images/dev-note.txt", () => "second version");
     timings["static file edit"] = (await server.waitFor("the edited static file", server.servedWith("/images/dev-note.txt", "second version"))).ms;
+  });
+
+  it("shows a text edit of a post with an image without encoding the image again", async () => {
+    const page = await server.waitFor("the post with an image", server.servedWith("/dev-server-image/", "<picture>"));
+    const avif = /srcset="([^" ]+\.avif) /.exec(page.value)?.[1];
+    expect((await server.fetch(avif!))?.status).toBe(200);
+    const cacheDir = path.join(server.site, IMAGE_CACHE_DIR);
+    const cached = async () => Promise.all((await readdir(cacheDir)).sort().map(async (name) => `${name} ${(await stat(path.join(cacheDir, name))).mtimeMs}`));
+    const before = await cached();
+    expect(before.length).toBeGreaterThan(0);
+    await server.edit(IMAGE_POST_FILE, (text) => text.replace("Before the image.", "Edited before the image."));
+    timings["text edit of a post with an image"] = (await server.waitFor("the edited text", server.servedWith("/dev-server-image/", "Edited before the image."))).ms;
+    expect(await cached()).toEqual(before);
   });
 
   it("serves CSS rebuilt from an edited Sass partial", async () => {

@@ -86,7 +86,16 @@ export function postSlug(index: number): string {
 }
 
 /** Plans the corpus: which post is in which series, its date, tags and link. */
-export function generateCorpus(postCount: number, { media = false }: { media?: boolean } = {}): Corpus {
+/** What generated posts carry besides text: an image each (from a pool), two fenced code blocks each. */
+export interface CorpusMedia {
+  images?: boolean;
+  code?: boolean;
+}
+
+/** What `npm run bench` builds: posts with an image and two code blocks each. */
+export const WITH_MEDIA: CorpusMedia = { images: true, code: true };
+
+export function generateCorpus(postCount: number, media: CorpusMedia = {}): Corpus {
   const posts: GeneratedPost[] = [];
   const series: GeneratedSeries[] = [];
   for (let index = 0; index < postCount; index++) {
@@ -117,7 +126,7 @@ export function generateCorpus(postCount: number, { media = false }: { media?: b
   }
   const files = new Map(posts.map((post, index) => [post.file, postText(post, index, media)]));
   const seriesFile = Object.fromEntries(series.map(({ slug, title, description }) => [slug, { title, description }]));
-  const images = media ? Math.min(postCount, IMAGE_POOL) : 0;
+  const images = media.images ? Math.min(postCount, IMAGE_POOL) : 0;
   return { posts, series, files, seriesFile, images };
 }
 
@@ -164,7 +173,7 @@ function fenced({ language, code }: { language: string; code: string }, index: n
   return `\`\`\`${language}\n${code.replace(/\b42\b/g, String(index + 1))}\n\`\`\``;
 }
 
-function postText(post: GeneratedPost, index: number, media: boolean): string {
+function postText(post: GeneratedPost, index: number, media: CorpusMedia): string {
   const random = randomSource(index + 1);
   // Every seventh note shares a tag across posts, so the notes index has groups.
   const noteTag = index % 7 === 0 ? "shared-source" : `source-${index + 1}`;
@@ -184,14 +193,15 @@ function postText(post: GeneratedPost, index: number, media: boolean): string {
     `## What changes at scale`,
     `${paragraph(random, 5)} See [an earlier post](${post.linksTo}) and [the reference](https://example.com/reference/${index + 1}) for more.[^${noteTag}]`,
     paragraph(random, 7),
-    ...(media ? [`![Diagram ${(index % IMAGE_POOL) + 1} of the migration](/${generatedImage(index)})`, fenced(SAMPLE_CODE[0]!, index)] : []),
+    ...(media.images ? [`![Diagram ${(index % IMAGE_POOL) + 1} of the migration](/${generatedImage(index)})`] : []),
+    ...(media.code ? [fenced(SAMPLE_CODE[0]!, index)] : []),
     Array.from({ length: 4 }, () => `* ${sentence(random, 9)}`).join("\n"),
     `## Lessons learned`,
     paragraph(random, 7),
     paragraph(random, 7),
     paragraph(random, 7),
     paragraph(random, 6),
-    ...(media ? [fenced(SAMPLE_CODE[1]!, index)] : []),
+    ...(media.code ? [fenced(SAMPLE_CODE[1]!, index)] : []),
     paragraph(random, 5),
     `[^${noteTag}]: [Source for post ${index + 1}](https://example.com/source/${index + 1}), an external reference.`,
   ];

@@ -4,15 +4,17 @@
 //
 //   npm run bench -- [--sizes 3,300,3000] [--large] [--runs 3] [--edits 5] [--edit-size 300] [--no-edits]
 //                    [--search-sizes 300,3000] [--query-size 400] [--query scale] [--output bench-results/latest.json]
+//   npm run bench -- [--media-sizes 300,3000]   (what images and highlighting add, cold and warm image cache)
 //   npm run bench -- --highlighters [--posts 3000]   (Prism against Shiki: accuracy and cost, then exits)
 //   npm run bench -- --import [--runs 3]             (import of a Jekyll blog of 400 posts and 300 images, and the build after it, then exits)
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { generateCorpus, writeCorpusSite } from "../bench/corpus.ts";
+import { generateCorpus, IMAGE_POOL, WITH_MEDIA, writeCorpusSite, type CorpusMedia } from "../bench/corpus.ts";
 import { measureBuild, measureEdits, REPO, type BuildSample, type EditSample } from "../bench/measure.ts";
 import { measureFirstQuery, measureSearchIndex, type FirstQuerySample, type SearchIndexSample } from "../bench/search.ts";
+import { IMAGE_CACHE_DIR } from "../content/images.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -27,6 +29,7 @@ const { values: options } = parseArgs({
     // In every generated post (a heading), so the first query matches them all.
     query: { type: "string", default: "scale" },
     output: { type: "string", default: "bench-results/latest.json" },
+    "media-sizes": { type: "string", default: "300,3000" },
     highlighters: { type: "boolean", default: false },
     import: { type: "boolean", default: false },
     posts: { type: "string", default: "3000" },
@@ -56,6 +59,8 @@ const sizeList = (value: string, name: string) => value.split(",").filter((size)
 const sizes = sizeList(options.sizes, "sizes");
 // `--search-sizes ""` skips the search index figures.
 const searchSizes = sizeList(options["search-sizes"], "search-sizes");
+// `--media-sizes ""` skips the image and highlighting figures.
+const mediaSizes = sizeList(options["media-sizes"], "media-sizes");
 const querySize = options["query-size"] === "" ? undefined : positiveInteger(options["query-size"], "query-size");
 if (options.large && !sizes.includes(10_000)) sizes.push(10_000);
 const runs = positiveInteger(options.runs, "runs");
@@ -92,26 +97,67 @@ const builtSites = new Map<number, string>();
 async function builtSite(size: number): Promise<string> {
   let siteDir = builtSites.get(size);
   if (!siteDir) {
-    siteDir = await writeCorpusSite(generateCorpus(size), REPO);
+    siteDir = await writeCorpusSite(generateCorpus(size, WITH_MEDIA), REPO);
     corpusDirs.push(siteDir);
     await measureBuild(siteDir);
     builtSites.set(size, siteDir);
   }
   return path.join(siteDir, "_site");
 }
+/**
+ * Builds of one size as text only, with code, and with code and images from a
+ * cold and a warm image cache. CPU time as well as wall time: on a shared
+ * machine the wall time of one build swings with the others' load.
+ */
+type MediaVariant = "text" | "code" | "cold" | "warm";
+type MediaCost = Record<MediaVariant, { wallMs: Spread; cpuMs: Spread }>;
+const mediaCosts: Array<{ posts: number } & MediaCost> = [];
+async function measureMedia(size: number): Promise<MediaCost> {
+  const timed = async (siteDir: string, label: string, beforeRun: () => Promise<void>) => {
+    const samples: BuildSample[] = [];
+    for (let run = 0; run < runs; run++) {
+      await beforeRun();
+      samples.push(await measureBuild(siteDir));
+      process.stdout.write(`  ${size} posts, ${label}: run ${run + 1} of ${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s, CPU ${(samples.at(-1)!.cpuMs / 1000).toFixed(2)} s\n`);
+    }
+    return { wallMs: spread(samples.map((sample) => sample.wallMs)), cpuMs: spread(samples.map((sample) => sample.cpuMs)) };
+  };
+  const site = async (media: CorpusMedia) => {
+    const siteDir = await writeCorpusSite(generateCorpus(size, media), REPO);
+    corpusDirs.push(siteDir);
+    return siteDir;
+  };
+  const nothing = async () => {};
+  const withMedia = await site(WITH_MEDIA);
+  const cache = path.join(withMedia, IMAGE_CACHE_DIR);
+  return {
+    text: await timed(await site({}), "text", nothing),
+    code: await timed(await site({ code: true }), "code", nothing),
+    cold: await timed(withMedia, "images, cold cache", () => rm(cache, { recursive: true, force: true })),
+    // The cold runs left the cache full.
+    warm: await timed(withMedia, "images, warm cache", nothing),
+  };
+}
 const searchIndexes: Array<{ posts: number; ms: Spread; bundleBytes: number; indexBytes: number; samples: SearchIndexSample[] }> = [];
 let firstQuery: (FirstQuerySample & { posts: number }) | undefined;
 try {
   for (const size of sizes) {
-    const siteDir = await writeCorpusSite(generateCorpus(size), REPO);
+    const siteDir = await writeCorpusSite(generateCorpus(size, WITH_MEDIA), REPO);
     corpusDirs.push(siteDir);
     builtSites.set(size, siteDir);
     const samples: BuildSample[] = [];
     for (let run = 0; run < runs; run++) {
+      // Cold means cold: no image encoded by an earlier run.
+      await rm(path.join(siteDir, IMAGE_CACHE_DIR), { recursive: true, force: true });
       samples.push(await measureBuild(siteDir));
       process.stdout.write(`  ${size} posts: run ${run + 1} of ${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
     }
     builds.push({ posts: size, runs, wallMs: spread(samples.map((s) => s.wallMs)), cpuMs: spread(samples.map((s) => s.cpuMs)), peakBytes: spread(samples.map((s) => s.peakBytes)), samples });
+  }
+
+  for (const size of mediaSizes) {
+    const variants = await measureMedia(size);
+    mediaCosts.push({ posts: size, ...variants });
   }
 
   for (const size of searchSizes) {
@@ -124,7 +170,7 @@ try {
   if (querySize) firstQuery = { posts: querySize, ...(await measureFirstQuery(await builtSite(querySize), options.query)) };
 
   if (!options["no-edits"]) {
-    const corpus = generateCorpus(editSize);
+    const corpus = generateCorpus(editSize, WITH_MEDIA);
     const siteDir = await writeCorpusSite(corpus, REPO);
     corpusDirs.push(siteDir);
     const samples = await measureEdits(siteDir, corpus, edits);
@@ -149,6 +195,21 @@ if (builds.length > 0) {
 }
 const KIB = 1024;
 if (searchIndexes.length > 0) {
+  if (mediaCosts.length > 0) {
+    const seconds = (value: Spread) => format(value, 1000, 2);
+    const added = (value: Spread, base: Spread) => `${value.median >= base.median ? "+" : ""}${((value.median - base.median) / 1000).toFixed(2)}`;
+    console.log("");
+    console.log(`Images and code: each post with one image (from a pool of ${IMAGE_POOL} distinct 1200x800 PNGs) and two highlighted code blocks; each a build in a fresh process, s, median (min–max):`);
+    for (const measure of ["cpuMs", "wallMs"] as const) {
+      console.log("");
+      console.log(`| Posts (${measure === "cpuMs" ? "CPU time" : "wall time"}) | Text only | + code | + code and images, cold image cache | + code and images, warm image cache | Highlighting adds | Images add, cold | Images add, warm |`);
+      console.log(`|---:|---|---|---|---|---:|---:|---:|`);
+      for (const cost of mediaCosts) {
+        const [text, code, cold, warm] = [cost.text[measure], cost.code[measure], cost.cold[measure], cost.warm[measure]];
+        console.log(`| ${cost.posts.toLocaleString("en")} | ${seconds(text)} | ${seconds(code)} | ${seconds(cold)} | ${seconds(warm)} | ${added(code, text)} | ${added(cold, code)} | ${added(warm, code)} |`);
+      }
+    }
+  }
   console.log("");
   console.log(`| Posts | Search index, s: median (min–max) | Index, KiB | Bundle at /pagefind/, KiB |`);
   console.log(`|---:|---|---:|---:|`);
@@ -175,6 +236,7 @@ await writeFile(outputFile, `${JSON.stringify({
   machine: { cores, cpu: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` },
   command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
   builds,
+  mediaCosts,
   searchIndexes,
   firstQuery,
   edit,
