@@ -1,4 +1,4 @@
-import { access, readdir, rm, writeFile } from "node:fs/promises";
+import { access, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishedState, runBuildCli } from "./helpers/publish.ts";
@@ -18,6 +18,9 @@ const WORDS = {
   draft: "draftoqueb",
   sidenote: "sidenotiq",
   seriesBoxOnly: "Ploverkip",
+  scheduled: "schedulonk",
+  html: "htmlwobbik",
+  comment: "commentrimb",
 };
 
 const posts = {
@@ -27,6 +30,9 @@ const posts = {
   ),
   "indexed-two.md": post({ title: `Indexed part two ${WORDS.seriesBoxOnly}`, date: "2021-03-05", series: SERIES, part: 2, tags: ["ops"] }, "The second part.\n"),
   "a-draft.md": post({ title: "A draft", date: "2021-03-06", tags: ["ops"], draft: true }, `Draft text with ${WORDS.draft}.\n`),
+  "a-scheduled-post.md": post({ title: "Not yet", date: "2099-01-01", tags: ["ops"] }, `Scheduled text with ${WORDS.scheduled}.\n`),
+  // An HTML post, as the import writes them, with a reader's comment from the old blog.
+  "an-html-post.html": `---\ntitle: "An HTML post"\ndate: 2021-03-03\ntags: [ops]\ncomments:\n  - author: A reader\n    date: 2021-03-04\n    content: "<p>A comment saying ${WORDS.comment}.</p>"\n---\n<p>HTML text with ${WORDS.html}.</p>\n`,
 };
 
 let site: string;
@@ -54,10 +60,17 @@ describe("the search index of a production build", () => {
   });
 
   it("holds the published posts and nothing else: no listing, tag, series, notes or search page", () => {
-    expect(bundle.pages.map((page) => page.url)).toEqual(["/indexed-one/", "/indexed-two/"]);
+    expect(bundle.pages.map((page) => page.url)).toEqual(["/an-html-post/", "/indexed-one/", "/indexed-two/"]);
   });
 
-  it("indexes a post's title, body and summary, but not the draft's words", () => {
+  it("indexes an HTML post's text like a markdown post's, but not its archived comments", async () => {
+    expect(await readFile(path.join(site, "_site/an-html-post/index.html"), "utf8"), "the comment is on the page").toContain(WORDS.comment);
+    expect(bundle.words).toContain(WORDS.html);
+    expect(bundle.words).not.toContain(WORDS.comment);
+  });
+
+  it("indexes a post's title, body and summary, but not the draft's or the scheduled post's words", () => {
+    expect(bundle.words).not.toContain(WORDS.scheduled);
     expect(bundle.words).toContain(WORDS.published);
     expect(bundle.words).toContain(WORDS.summary);
     expect(bundle.words).toContain(WORDS.seriesBoxOnly.toLowerCase());
@@ -100,7 +113,7 @@ describe("a production build under a path prefix", () => {
       const run = await runBuildCli(prefixed, { SITE_URL: "https://example.com/blog/" });
       expect(run.status).toBe(0);
       const { pages } = await readSearchBundle(path.join(prefixed, "_site"));
-      expect(pages.map((page) => page.url)).toEqual(["/indexed-one/", "/indexed-two/"]);
+      expect(pages.map((page) => page.url)).toEqual(["/an-html-post/", "/indexed-one/", "/indexed-two/"]);
     } finally {
       await rm(prefixed, { recursive: true, force: true });
     }
