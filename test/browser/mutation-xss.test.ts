@@ -97,8 +97,8 @@ describe("the mutation-XSS corpus through the post sanitizer", () => {
 describe("the reported payloads in a post, through the built feeds", () => {
   const REPORTED = [
     '<noscript><p title="</noscript><img src=https://img.example/y.png onerror=alert(20)>"></noscript>',
-    '<noembed><p title="</noembed><img src=x onerror=alert(21)>"></noembed>',
-    '<iframe><p title="</iframe><img src=x onerror=alert(22)>"></iframe>',
+    '<noembed><p title="</noembed><img src=https://img.example/x.png onerror=alert(21)>"></noembed>',
+    '<iframe><p title="</iframe><img src=https://img.example/x.png onerror=alert(22)>"></iframe>',
     '<iframe srcdoc="<script>parent.alert(23)</script>"></iframe>',
     '<meta http-equiv=refresh content="0;url=javascript:alert(24)">',
     "<style>body { display: none }</style>",
