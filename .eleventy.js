@@ -11,9 +11,11 @@ import commentsPlugin from "./lib/plugins/comments.ts";
 import contentModelPlugin, { Blog } from "./lib/plugins/content-model.ts";
 import crawlersPlugin from "./lib/plugins/crawlers.ts";
 import datesPlugin from "./lib/plugins/dates.ts";
+import devOutputPlugin from "./lib/plugins/dev-output.ts";
 import feedLedgerPlugin from "./lib/plugins/feed-ledger.ts";
 import feedsPlugin from "./lib/plugins/feeds.ts";
 import guardsPlugin from "./lib/plugins/guards.ts";
+import inputIgnoresPlugin from "./lib/plugins/input-ignores.ts";
 import imagesPlugin from "./lib/plugins/images.ts";
 import linkCheckPlugin from "./lib/plugins/link-check.ts";
 import navigationPlugin from "./lib/plugins/navigation.ts";
@@ -28,9 +30,8 @@ export default function registerSite(eleventyConfig) {
   // Eleventy's watcher cannot parse the TypeScript this file imports; `npm start`
   // restarts on lib/ edits instead (node --watch-path).
   eleventyConfig.setWatchJavaScriptDependencies(false);
-  for (const ignored of ["README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**", ".cache/**"]) {
-    eleventyConfig.ignores.add(ignored);
-  }
+  // Not pages: posts/ is the content model's input, the rest is not the site's.
+  eleventyConfig.addPlugin(inputIgnoresPlugin, { patterns: ["posts/**", "README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**", ".cache/**"] });
 
   // The content model: posts, series, tags and notes, validated once per build.
   const blog = new Blog();
@@ -55,6 +56,8 @@ export default function registerSite(eleventyConfig) {
 
   // The dev server's search index (a production build indexes its release itself).
   eleventyConfig.addPlugin(searchPlugin);
+  // The dev server's output keeps only what its latest build made.
+  eleventyConfig.addPlugin(devOutputPlugin);
 
   // Records kept once a production build has passed.
   eleventyConfig.addPlugin(feedLedgerPlugin, { blog });

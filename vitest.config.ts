@@ -10,5 +10,9 @@ export default defineConfig({
     // Two cores: builds and browsers compete for them.
     maxWorkers: 2,
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
+    // The fixture blog's production build, made once and shared by every suite.
+    globalSetup: ["./test/helpers/global-setup.ts"],
+    // Console output only from tests that fail: an expected build failure is not news.
+    silent: "passed-only",
   },
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { parseHTML } from "linkedom";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { isoDate, readableDate, rfc3339, rfc822 } from "../lib/plugins/dates.ts";
 import { REPO, text } from "./helpers/site.ts";
 
@@ -48,7 +48,7 @@ describe.each(ZONES)("pages built under TZ=%s", (zone) => {
   beforeAll(async () => {
     outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
     const { SITE_URL: _deployment, ...environment } = process.env;
-    await run(process.execPath, ["--import", "tsx", path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"), "--config=.eleventy.js", `--output=${outputDir}`, "--quiet"], {
+    await run(process.execPath, ["--import", "tsx", path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"), "--config=.eleventy.js", `--input=${inject("blogSite").input}`, `--output=${outputDir}`, "--quiet"], {
       cwd: REPO,
       env: { ...environment, TZ: zone, BLOG_DRAFTS: "0" },
     });

@@ -33,7 +33,7 @@ async function freePort(): Promise<number> {
 
 /** A copy of the site with its code, configuration and a published `_site` release beside it. */
 async function makeDevSite(posts: Record<string, string>): Promise<string> {
-  const site = await makeFixtureSite({ realPosts: true, posts });
+  const site = await makeFixtureSite({ blogPosts: true, posts });
   // The code and configuration too, so `--watch-path=./lib` watches the copy.
   for (const part of [".eleventy.js", "lib", "package.json"]) await cp(path.join(REPO, part), path.join(site, part), { recursive: true });
   await symlink(path.join(REPO, "node_modules"), path.join(site, "node_modules"), "dir");
@@ -43,6 +43,9 @@ async function makeDevSite(posts: Record<string, string>): Promise<string> {
   await symlink(".releases/published", path.join(site, "_site"));
   await mkdir(path.join(site, "images"));
   await sharp({ create: { width: 600, height: 300, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toFile(path.join(site, "images/dev-diagram.png"));
+  // What an earlier session left: a page whose post has since been renamed.
+  await mkdir(path.join(site, "_dev-site/renamed-long-ago"), { recursive: true });
+  await writeFile(path.join(site, "_dev-site/renamed-long-ago/index.html"), "<!doctype html><title>stale</title>\n");
   return site;
 }
 
@@ -152,6 +155,21 @@ describe("npm start", () => {
   afterAll(async () => {
     await server?.stop();
     if (server) await rm(server.site, { recursive: true, force: true });
+  });
+
+  it("starts from an empty _dev-site: an earlier session's page is gone", async () => {
+    expect((await server.fetch("/renamed-long-ago/"))?.status).toBe(404);
+    await expect(readFile(path.join(server.site, "_dev-site/renamed-long-ago/index.html"), "utf8")).rejects.toThrow();
+  });
+
+  it("removes a page's old output when a permalink changes, and serves the new one", async () => {
+    await writeFile(path.join(server.site, "posts/moving-post.md"), post({ title: "A post that moves", date: "2020-06-01" }, "Moving text.\n"));
+    await server.waitFor("the new post", server.servedWith("/moving-post/", "A post that moves"));
+    await server.edit("posts/moving-post.md", (text) => text.replace("date: ", "permalink: /moved-post/\ndate: "));
+    timings["permalink change"] = (await server.waitFor("the moved post", server.servedWith("/moved-post/", "A post that moves"))).ms;
+    await server.waitFor("the old address gone", async () => ((await server.fetch("/moving-post/"))?.status === 404 ? true : undefined));
+    await expect(readFile(path.join(server.site, "_dev-site/moving-post/index.html"), "utf8")).rejects.toThrow();
+    await rm(path.join(server.site, "posts/moving-post.md"));
   });
 
   it("serves drafts, marked as drafts", async () => {

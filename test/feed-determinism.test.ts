@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { buildSite, REPO, type BuiltSite } from "./helpers/site.ts";
 
 const FEED_FILES = ["feed.xml", "rss.xml", "feed.json", "series/no-planned-downtime-chasm/rss.xml"];
@@ -12,13 +12,13 @@ const FEED_FILES = ["feed.xml", "rss.xml", "feed.json", "series/no-planned-downt
 const ZONES = ["Pacific/Auckland", "America/Los_Angeles"];
 
 /**
- * Builds the real site in a fresh Node process with TZ set, since a process
+ * Builds the fixture blog in a fresh Node process with TZ set, since a process
  * reads its zone when it first uses Date and this one already has.
  */
 async function buildInZone(timeZone: string): Promise<string> {
   const outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
   const { SITE_URL: _deployment, ...environment } = process.env;
-  await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"), "--config=.eleventy.js", `--output=${outputDir}`, "--quiet"], {
+  await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"), "--config=.eleventy.js", `--input=${inject("blogSite").input}`, `--output=${outputDir}`, "--quiet"], {
     cwd: REPO,
     env: { ...environment, TZ: timeZone, BLOG_DRAFTS: "0" },
   });

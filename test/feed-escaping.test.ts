@@ -40,7 +40,7 @@ let site: BuiltSite;
 let dir: string;
 beforeAll(async () => {
   dir = await makeFixtureSite({
-    realPosts: true,
+    blogPosts: true,
     posts: {
       "hostile.md": post({ title: HOSTILE, summary: HOSTILE_SUMMARY, date: new Date("2018-02-01"), tags: HOSTILE_TAGS }, RAW_HTML_BODY),
     },

@@ -1,15 +1,15 @@
 import { readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildError, buildSite, fullMessage, makeFixtureSite, post, REPO } from "./helpers/site.ts";
+import { buildError, buildSite, fullMessage, makeFixtureSite, post, FIXTURE_BLOG } from "./helpers/site.ts";
 
 const fixtures: string[] = [];
 afterEach(async () => {
   for (const dir of fixtures.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-async function realSiteCopy(): Promise<string> {
-  const dir = await makeFixtureSite({ realPosts: true });
+async function blogCopy(): Promise<string> {
+  const dir = await makeFixtureSite({ blogPosts: true });
   fixtures.push(dir);
   return dir;
 }
@@ -18,20 +18,20 @@ const ledgerOf = async (dir: string) => JSON.parse(await readFile(path.join(dir,
 
 describe("the feed-id ledger", () => {
   it("records the ids jekyll-feed published for the three parts", async () => {
-    const ledger = await ledgerOf(REPO);
+    const ledger = await ledgerOf(FIXTURE_BLOG);
     expect(Object.keys(ledger)).toEqual(["/no-planned-downtime-chasm-part1", "/no-planned-downtime-chasm-part2", "/no-planned-downtime-chasm-part3"]);
     for (const n of [1, 2, 3]) expect(ledger[`/no-planned-downtime-chasm-part${n}`]?.file).toBe(`posts/no-planned-downtime-chasm-part${n}.md`);
   });
 
   it("fails the build when a published post is renamed, naming the file and both ids", async () => {
-    const dir = await realSiteCopy();
+    const dir = await blogCopy();
     await rename(path.join(dir, "posts/no-planned-downtime-chasm-part3.md"), path.join(dir, "posts/finishing-thoughts.md"));
     const message = fullMessage(await buildError({ input: dir }));
     expect(message).toContain('posts/finishing-thoughts.md: feed id: found "/finishing-thoughts", but it was published as "/no-planned-downtime-chasm-part3" (from posts/no-planned-downtime-chasm-part3.md)');
   });
 
   it("fails the build when a published post disappears, naming the ledger entry", async () => {
-    const dir = await realSiteCopy();
+    const dir = await blogCopy();
     await rm(path.join(dir, "posts/no-planned-downtime-chasm-part3.md"));
     const message = fullMessage(await buildError({ input: dir }));
     expect(message).toContain("_data/feed-ids.json: /no-planned-downtime-chasm-part3: found no post publishes it (it was posts/no-planned-downtime-chasm-part3.md)");

@@ -281,7 +281,7 @@ describe("feed ids by jekyll's rule", () => {
 describe("feed contents beyond the real posts", () => {
   it("keeps only the newest posts when there are more than feedPostCount", async () => {
     const dir = await makeFixtureSite({
-      realPosts: true,
+      blogPosts: true,
       site: { feedPostCount: 2 },
       posts: {
         // File names sort against dates, so the order must come from the dates.

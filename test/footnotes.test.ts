@@ -151,7 +151,7 @@ describe("two references to one note", () => {
   let site: BuiltSite;
   beforeAll(async () => {
     input = await makeFixtureSite({
-      realPosts: true,
+      blogPosts: true,
       posts: {
         "twice.md": post(
           { title: "Twice", date: "2021-02-01" },

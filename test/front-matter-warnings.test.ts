@@ -38,7 +38,7 @@ afterEach(async () => {
 
 describe("an unknown front-matter key", () => {
   it("is a warning in the content model naming the file, line and the nearest known key", async () => {
-    const input = await makeFixtureSite({ realPosts: true, posts: { "misspelt.md": TYPO_POST } });
+    const input = await makeFixtureSite({ blogPosts: true, posts: { "misspelt.md": TYPO_POST } });
     fixtures.push(input);
     const model = await loadContent({ inputDir: input, includeDrafts: false });
     expect(model.warnings).toEqual([{ file: "posts/misspelt.md", line: 4, field: "serise", expected: 'unknown front-matter field; did you mean "series"?' }]);
@@ -46,14 +46,14 @@ describe("an unknown front-matter key", () => {
 
   it("is any key the site does not read, Eleventy's included, but not a migrated post's Jekyll layout", async () => {
     const post = ["---", "title: A migrated post", "date: 2020-03-01", "layout: post", "eleventyComputed:", "  title: Other", "tags: []", "---", "Text.", ""].join("\n");
-    const input = await makeFixtureSite({ realPosts: true, posts: { "migrated.md": post } });
+    const input = await makeFixtureSite({ blogPosts: true, posts: { "migrated.md": post } });
     fixtures.push(input);
     const model = await loadContent({ inputDir: input, includeDrafts: false });
     expect(model.warnings.map((warning) => [warning.file, warning.line, warning.field])).toEqual([["posts/migrated.md", 5, "eleventyComputed"]]);
   });
 
   it("is printed by a build, which still succeeds", async () => {
-    const input = await makeFixtureSite({ realPosts: true, posts: { "misspelt.md": TYPO_POST } });
+    const input = await makeFixtureSite({ blogPosts: true, posts: { "misspelt.md": TYPO_POST } });
     fixtures.push(input);
     const build = await buildWithCli(input);
     expect(build.code, build.output).toBe(0);
@@ -61,7 +61,7 @@ describe("an unknown front-matter key", () => {
   });
 
   it("is printed by npm run build, which still publishes", async () => {
-    const input = await makeFixtureSite({ realPosts: true, posts: { "misspelt.md": TYPO_POST } });
+    const input = await makeFixtureSite({ blogPosts: true, posts: { "misspelt.md": TYPO_POST } });
     fixtures.push(input);
     const env = { ...process.env };
     delete env.BLOG_DRAFTS;
@@ -73,7 +73,7 @@ describe("an unknown front-matter key", () => {
   it("is printed before the errors it causes, when the build fails", async () => {
     // With `part:` the misspelt series turns into an error; the warning explains it.
     const withPart = TYPO_POST.replace("tags: []", "part: 4\ntags: []");
-    const input = await makeFixtureSite({ realPosts: true, posts: { "misspelt.md": withPart } });
+    const input = await makeFixtureSite({ blogPosts: true, posts: { "misspelt.md": withPart } });
     fixtures.push(input);
     const build = await buildWithCli(input);
     expect(build.code).not.toBe(0);
@@ -84,7 +84,7 @@ describe("an unknown front-matter key", () => {
   });
 
   it("does not warn for the keys the schema knows", async () => {
-    const input = await makeFixtureSite({ realPosts: true });
+    const input = await makeFixtureSite({ blogPosts: true });
     fixtures.push(input);
     const model = await loadContent({ inputDir: input, includeDrafts: false });
     expect(model.warnings).toEqual([]);

@@ -7,20 +7,20 @@ import { BODY_MARKER, generateCorpus, PARTS_PER_SERIES, writeCorpusSite, type Ge
 import { loadContent } from "../lib/content/model.ts";
 import { FEED } from "../lib/content/post-source.ts";
 import { sanitizePostHtml } from "../lib/content/sanitize.ts";
-import { buildSite, REPO, text, type BuiltSite } from "./helpers/site.ts";
+import { buildSite, FIXTURE_BLOG, REPO, text, type BuiltSite } from "./helpers/site.ts";
 
 // The benchmark's corpus at a size a test can build: 30 posts in 10 series of three.
 // Navigation, feeds and pages come from indexes built once per build; this checks
 // those fast paths give the right answer for every series, not just the first.
 const corpus = generateCorpus(30);
 const SITE = "https://blog.bittercoder.com";
-const site = JSON.parse(await readFile(path.join(REPO, "_data/site.json"), "utf8")) as { feedPostCount: number };
+const site = JSON.parse(await readFile(path.join(FIXTURE_BLOG, "_data/site.json"), "utf8")) as { feedPostCount: number };
 
 let corpusDir: string;
 let first: BuiltSite;
 let second: BuiltSite;
 beforeAll(async () => {
-  corpusDir = await writeCorpusSite(corpus, REPO);
+  corpusDir = await writeCorpusSite(corpus, REPO, undefined, FIXTURE_BLOG);
   first = await buildSite({ input: corpusDir });
   second = await buildSite({ input: corpusDir });
 });
@@ -123,7 +123,7 @@ describe("a generated corpus of 30 posts", () => {
       for (const comment of comments) comment.parentNode?.removeChild(comment);
       return document.body.innerHTML;
     };
-    for (const inputDir of [corpusDir, REPO]) {
+    for (const inputDir of [corpusDir, FIXTURE_BLOG]) {
       const model = await loadContent({ inputDir, includeDrafts: true });
       const markdownOnly = model.posts.filter((post) => !post.hasRawHtml);
       expect(markdownOnly.length, inputDir).toBeGreaterThan(0);

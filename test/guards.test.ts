@@ -25,7 +25,7 @@ describe("a partial's required inputs", () => {
   });
 
   it("fail the build when a template includes a partial without its input", async () => {
-    const dir = await makeFixtureSite({ realPosts: true });
+    const dir = await makeFixtureSite({ blogPosts: true });
     fixtures.push(dir);
     // A home page that forgets to set `posts` before including the post list.
     await writeFile(path.join(dir, "pages/index.njk"), "---\nlayout: layouts/base.njk\ntitle: Home\npermalink: /\n---\n<h1>Home</h1>\n{% include \"partials/post-list.njk\" %}\n");

@@ -8,7 +8,7 @@ afterAll(() => Promise.all(fixtures.map((dir) => rm(dir, { recursive: true, forc
 
 /** A copy of the real site (its pages link to the real series) plus the given posts. */
 async function fixture(posts: Record<string, string>): Promise<string> {
-  const input = await makeFixtureSite({ realPosts: true, posts });
+  const input = await makeFixtureSite({ blogPosts: true, posts });
   fixtures.push(input);
   return input;
 }

@@ -41,6 +41,10 @@ const files = {
     '<p class="tagged">{{ collections.postsByTag.notes.length }} tagged notes</p>',
     "",
   ].join("\n"),
+  // Markdown that is not a page: the site's own README and code.
+  "README.md": "# How this site is built\n",
+  "lib/notes.md": "# Notes on the code\n",
+  "test/fixture.md": "# A test fixture\n",
   // A page that does not ask for a place in the navigation.
   "pages/colophon.njk": "---\nlayout: layouts/base.njk\ntitle: Colophon\npermalink: /colophon/\n---\n<h1>Colophon</h1>\n",
 };
@@ -58,7 +62,19 @@ afterAll(async () => {
   await rm(input, { recursive: true, force: true });
 });
 
-const navigation = async (sitePath: string) => [...(await site.document(sitePath)).querySelectorAll(".site-nav a")].map((link) => ({ text: text(link), href: link.getAttribute("href"), current: link.getAttribute("aria-current") === "page" }));
+const navigation = async (sitePath: string) =>
+  [...(await site.document(sitePath)).querySelectorAll(".site-nav a")].map((link) => ({
+    text: text(link),
+    href: link.getAttribute("href"),
+    current: link.getAttribute("aria-current") === "page",
+  }));
+
+describe("markdown outside pages", () => {
+  it("is not published: the README, lib/ and test/ are not the site's pages", () => {
+    expect(site.paths.filter((sitePath) => /readme|^\/lib\/|^\/test\/|fixture|notes-on/i.test(sitePath))).toEqual([]);
+    expect(site.paths).toContain("/about-me/");
+  });
+});
 
 describe("a page the author adds", () => {
   it("in markdown at the root is built in the site's frame, its markdown and template tags rendered", async () => {

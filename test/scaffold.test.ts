@@ -37,7 +37,7 @@ let dayAfter: string;
 beforeAll(async () => {
   // The real parts 1-3, and a draft part 4: drafts hold their part number too.
   input = await makeFixtureSite({
-    realPosts: true,
+    blogPosts: true,
     posts: { "unfinished-part-four.md": post({ title: "An unfinished part four", date: "2018-02-01", series: SERIES, part: 4, draft: true }) },
   });
   dayBefore = utcDay(new Date());

@@ -3,7 +3,7 @@ import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSite, makeFixtureSite, post, REPO, text, type BuiltSite } from "./helpers/site.ts";
+import { buildSite, makeFixtureSite, post, FIXTURE_BLOG, text, type BuiltSite } from "./helpers/site.ts";
 
 const ORIGIN = "https://blog.bittercoder.com";
 /** A post without a summary: its meta description must come from the excerpt. */
@@ -18,7 +18,7 @@ const summaries = new Map<string, string>();
 
 beforeAll(async () => {
   fixture = await makeFixtureSite({
-    realPosts: true,
+    blogPosts: true,
     posts: {
       "excerpt-only-post.md": post({ title: "Excerpt only", date: new Date("2018-02-01"), tags: ["databases"] }, `${EXCERPT}\n\n<!--more-->\n\nThe rest of the post, which no description should quote.\n`),
     },
@@ -26,7 +26,7 @@ beforeAll(async () => {
   site = await buildSite({ input: fixture });
   htmlPages = site.paths.filter((sitePath) => sitePath.endsWith("/") || sitePath.endsWith(".html"));
   for (const slug of ["no-planned-downtime-chasm-part1", "no-planned-downtime-chasm-part2", "no-planned-downtime-chasm-part3"]) {
-    const source = await readFile(path.join(REPO, "posts", `${slug}.md`), "utf8");
+    const source = await readFile(path.join(FIXTURE_BLOG, "posts", `${slug}.md`), "utf8");
     const frontMatter = yaml.load(source.split(/^---$/m)[1]!) as { summary: string };
     summaries.set(`/${slug}/`, frontMatter.summary);
   }

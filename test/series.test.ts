@@ -2,7 +2,7 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSite, makeFixtureSite, post, REPO, text, type BuiltSite } from "./helpers/site.ts";
+import { buildSite, makeFixtureSite, post, FIXTURE_BLOG, text, type BuiltSite } from "./helpers/site.ts";
 
 const SERIES_SLUG = "no-planned-downtime-chasm";
 const SERIES_PATH = `/series/${SERIES_SLUG}/`;
@@ -168,7 +168,7 @@ describe("the real series", () => {
   });
 });
 
-const REAL_SERIES = JSON.parse(await readFile(path.join(REPO, "_data/series.json"), "utf8"))[SERIES_SLUG] as unknown;
+const REAL_SERIES = JSON.parse(await readFile(path.join(FIXTURE_BLOG, "_data/series.json"), "utf8"))[SERIES_SLUG] as unknown;
 
 describe("a fixture site with two series, a planned part and standalone posts", () => {
   const day = (n: number) => `2021-03-${String(n).padStart(2, "0")}`;
@@ -178,7 +178,7 @@ describe("a fixture site with two series, a planned part and standalone posts", 
   beforeAll(async () => {
     // The real posts come along: the site's own pages (About) link to their series.
     input = await makeFixtureSite({
-      realPosts: true,
+      blogPosts: true,
       series: {
         [SERIES_SLUG]: REAL_SERIES,
         baking: { title: "Baking bread", description: "Four parts on bread.", parts: 4 },

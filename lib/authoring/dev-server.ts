@@ -1,9 +1,12 @@
-// `npm start`: Eleventy's dev server (--serve), with one addition. Eleventy
+// `npm start`: Eleventy's dev server (--serve), starting from an empty
+// _dev-site (lib/plugins/dev-output.ts keeps it to the latest build's files),
+// with one addition. Eleventy
 // gives up for good when its very first build fails, so a content error present
 // at start-up would end the dev server; here the error is printed and the first
 // build is tried again on the next edit. Later errors Eleventy handles itself:
 // it prints them and keeps serving the last good pages.
 import { watch } from "node:fs";
+import { lstat, rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { Server } from "node:http";
 import Eleventy from "@11ty/eleventy";
@@ -37,6 +40,17 @@ function nextEdit(inputDir: string): Promise<void> {
   });
 }
 
+/**
+ * The dev server starts from an empty output folder, so nothing an earlier
+ * session wrote (a page since renamed) is served. A symlink (the published
+ * `_site`) is never emptied.
+ */
+async function emptyOutput(output: string): Promise<void> {
+  const info = await lstat(output).catch(() => undefined);
+  if (info?.isSymbolicLink()) throw new Error(`${output} is a link (the published site?); the dev server writes to a folder of its own, such as _dev-site`);
+  await rm(output, { recursive: true, force: true });
+}
+
 const { values } = parseArgs({
   options: {
     config: { type: "string", default: ".eleventy.js" },
@@ -55,6 +69,7 @@ devServer.prototype._serverListen = function listenOnHost(port) {
   this.server.listen({ port, host: values.host });
 };
 
+await emptyOutput(values.output);
 const eleventy = new Eleventy(values.input, values.output, { source: "cli", runMode: "serve", configPath: values.config }) as unknown as ServingEleventy;
 await eleventy.init();
 for (;;) {

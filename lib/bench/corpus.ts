@@ -212,12 +212,14 @@ function postText(post: GeneratedPost, index: number, media: CorpusMedia): strin
  * Writes the corpus into a throwaway copy of the site (taken from `siteDir`)
  * and returns its folder. The site's own posts and series stay, because its
  * pages link to them (the about page names the real series): the copy holds
- * the generated posts plus the site's few real ones.
+ * the generated posts plus the site's few real ones (from `contentDir`: the
+ * tests give their fixture blog).
  */
-export async function writeCorpusSite(corpus: Corpus, siteDir: string, parentDir = tmpdir()): Promise<string> {
+export async function writeCorpusSite(corpus: Corpus, siteDir: string, parentDir = tmpdir(), contentDir = siteDir): Promise<string> {
   const dir = await mkdtemp(path.join(parentDir, "blog-corpus-"));
-  for (const part of ["pages", "_includes", "_data", "assets", "posts"]) await cp(path.join(siteDir, part), path.join(dir, part), { recursive: true });
-  const realSeries = JSON.parse(await readFile(path.join(siteDir, "_data/series.json"), "utf8")) as Record<string, unknown>;
+  for (const part of ["pages", "_includes", "assets"]) await cp(path.join(siteDir, part), path.join(dir, part), { recursive: true });
+  for (const part of ["_data", "posts"]) await cp(path.join(contentDir, part), path.join(dir, part), { recursive: true });
+  const realSeries = JSON.parse(await readFile(path.join(contentDir, "_data/series.json"), "utf8")) as Record<string, unknown>;
   // Like the repository: .js files are ES modules.
   await writeFile(path.join(dir, "package.json"), `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`);
   await writeFile(path.join(dir, "_data/series.json"), `${JSON.stringify({ ...realSeries, ...corpus.seriesFile }, null, 2)}\n`);

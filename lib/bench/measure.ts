@@ -115,7 +115,7 @@ export interface EditSample {
  */
 export async function measureEdits(siteDir: string, corpus: Corpus, edits: number): Promise<EditSample[]> {
   const port = await freePort();
-  const child = spawn(process.execPath, nodeArguments(DEV_SERVER_CMD, [`--config=${CONFIG}`, "--input=.", "--output=_site", `--port=${port}`]), {
+  const child = spawn(process.execPath, nodeArguments(DEV_SERVER_CMD, [`--config=${CONFIG}`, "--input=.", "--output=_dev-site", `--port=${port}`]), {
     cwd: siteDir,
     env: { ...process.env, BLOG_DRAFTS: "0" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -132,20 +132,11 @@ export async function measureEdits(siteDir: string, corpus: Corpus, edits: numbe
     const previous = corpus.posts.find((other) => other.seriesSlug === post.seriesSlug && other.part === post.part - 1);
     const sourceFile = path.join(siteDir, "posts", post.file);
     const original = corpus.files.get(post.file)!;
-    const output = (sitePath: string) => path.join(siteDir, "_site", sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath);
+    const output = (sitePath: string) => path.join(siteDir, "_dev-site", sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath);
     const dependents = [`/series/${post.seriesSlug}/`, `/series/${post.seriesSlug}/rss.xml`, "/feed.xml", "/"];
     if (previous) dependents.push(`/${previous.slug}/`);
 
-    // "Watching…" is printed before the watcher has read every file, and a change
-    // it has not seen yet is missed: save a warm-up edit until one shows.
-    const warmUp = "Warm-up edit.";
-    const warmedAt = performance.now();
-    const warmed = await waitFor(async () => {
-      await writeFile(sourceFile, original.replace(BODY_MARKER, `${warmUp} ${performance.now()}`));
-      return waitFor(async () => (await readOrEmpty(output(`/${post.slug}/`))).includes(warmUp), performance.now(), 3_000, 20).then((ms) => ms !== undefined);
-    }, warmedAt, 120_000, 0);
-    if (warmed === undefined) throw new Error(`the dev server never rebuilt after an edit:\n${stdout.text.slice(-3000)}\n${stderr.text.slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (!(await warmUp(sourceFile, original, output(`/${post.slug}/`)))) throw new Error(`the dev server never rebuilt after an edit:\n${stdout.text.slice(-3000)}\n${stderr.text.slice(-2000)}`);
 
     const samples: EditSample[] = [];
     for (let edit = 1; edit <= edits; edit++) {
@@ -170,6 +161,20 @@ export async function measureEdits(siteDir: string, corpus: Corpus, edits: numbe
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     if (child.exitCode === null) child.kill("SIGKILL");
   }
+}
+
+/**
+ * "Watching…" is printed before the watcher has read every file, and a change
+ * it has not seen yet is missed: save a warm-up edit until one shows.
+ */
+async function warmUp(sourceFile: string, original: string, pageFile: string): Promise<boolean> {
+  const marker = "Warm-up edit.";
+  const warmed = await waitFor(async () => {
+    await writeFile(sourceFile, original.replace(BODY_MARKER, `${marker} ${performance.now()}`));
+    return waitFor(async () => (await readOrEmpty(pageFile)).includes(marker), performance.now(), 3_000, 20).then((ms) => ms !== undefined);
+  }, performance.now(), 120_000, 0);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  return warmed !== undefined;
 }
 
 function escapeForHtml(text: string): string {

@@ -11,7 +11,16 @@ import type { PostMedia } from "./media.ts";
 import { jekyllPostId, postPath, SLUG, suggestSlug } from "./paths.ts";
 import { HtmlPostBody } from "./html-post.ts";
 import { clip, FEED, PAGE, ParsedPost, partTarget } from "./post-source.ts";
-import { describeZodIssues, JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, SeriesFileSchema, SiteSchema, type PostFrontMatter, type SeriesDeclaration } from "./schema.ts";
+import {
+  describeZodIssues,
+  JEKYLL_FIELDS,
+  POST_FIELDS,
+  PostFrontMatterSchema,
+  SeriesFileSchema,
+  SiteSchema,
+  type PostFrontMatter,
+  type SeriesDeclaration,
+} from "./schema.ts";
 import { SiteUrls } from "./site-urls.ts";
 import { EncodingError, listPostFiles, POST_EXTENSION, readPostText, SERIES_FILE, SITE_FILE } from "./sources.ts";
 import type { Post, Site } from "./types.ts";
@@ -141,7 +150,12 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
     log[severity === "error" ? "error" : "warn"]({ file, line: line + document.bodyLineOffset, ...problem });
   }
   for (const problem of body.footnoteProblems) {
-    log.error({ file, line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
+    log.error({
+      file,
+      line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset,
+      field: `[^${problem.tag}]`,
+      expected: problem.message,
+    });
   }
   if (!frontMatter || slugProblem) return undefined;
 
@@ -190,7 +204,12 @@ function validateFrontMatter(data: Record<string, unknown>, lines: Partial<Recor
   for (const key of Object.keys(data)) {
     if (POST_FIELDS.includes(key) || JEKYLL_FIELDS.includes(key)) continue;
     const suggestion = nearest(key, POST_FIELDS);
-    log.warn({ file, line: lines[key], field: key, expected: `unknown front-matter field${suggestion ? `; did you mean "${suggestion}"?` : `; known fields are ${POST_FIELDS.join(", ")}`}` });
+    log.warn({
+      file,
+      line: lines[key],
+      field: key,
+      expected: `unknown front-matter field${suggestion ? `; did you mean "${suggestion}"?` : `; known fields are ${POST_FIELDS.join(", ")}`}`,
+    });
   }
   const result = PostFrontMatterSchema.safeParse(data);
   if (result.success) {
@@ -279,7 +298,8 @@ function parseBody(file: string, body: string, sitePath: string, part: number | 
   let cached = parseCache.get(file);
   // A post's images are read when it is parsed: it is parsed again when one of
   // them changed, or when it named a file that was missing (it may be there now).
-  const imagesUnchanged = (parsed: ParsedPost) => parsed.mediaProblems.length === 0 && parsed.images.every((image) => reading.images.describe(image.file) === image);
+  const imagesUnchanged = (parsed: ParsedPost) =>
+    parsed.mediaProblems.length === 0 && parsed.images.every((image) => reading.images.describe(image.file) === image);
   if (cached?.key !== key || !imagesUnchanged(cached.parsed)) {
     cached = { key, parsed: new ParsedPost(markdown(), body, urls, sitePath, targets, undefined, media) };
     parseCache.set(file, cached);

@@ -48,11 +48,13 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   log.throwIfAny();
 
   const parts = new Map<PostRecord, Post>();
-  const series = plans.map((plan) => buildSeries(plan, (record, seriesPart) => {
-    const post = makePost(record, seriesPart);
-    parts.set(record, post);
-    return post;
-  }));
+  const series = plans.map((plan) =>
+    buildSeries(plan, (record, seriesPart) => {
+      const post = makePost(record, seriesPart);
+      parts.set(record, post);
+      return post;
+    }),
+  );
   const all = records.map((record) => parts.get(record) ?? makePost(record, undefined));
   const posts = all.filter((post) => post.published).sort(newestFirst);
   return {

@@ -40,12 +40,23 @@ function membersBySeries(records: readonly PostRecord[], declarations: Record<st
   for (const record of records) {
     const slug = record.seriesSlug;
     if (slug === undefined) {
-      if (record.part !== undefined) log.error({ file: record.file, field: "part", found: `part ${record.part} without a series`, expected: `expected a series: field naming one of ${SERIES_FILE} (${declared.join(", ") || "none declared"}), or no part` });
+      if (record.part !== undefined)
+        log.error({
+          file: record.file,
+          field: "part",
+          found: `part ${record.part} without a series`,
+          expected: `expected a series: field naming one of ${SERIES_FILE} (${declared.join(", ") || "none declared"}), or no part`,
+        });
       continue;
     }
     if (!(slug in declarations)) {
       const suggestion = nearest(slug, declared);
-      log.error({ file: record.file, field: "series", found: quote(slug), expected: `expected a series declared in ${SERIES_FILE}${suggestion ? `; did you mean "${suggestion}"?` : ""} (declared: ${declared.join(", ") || "none"}); or add "${slug}" to ${SERIES_FILE}` });
+      log.error({
+        file: record.file,
+        field: "series",
+        found: quote(slug),
+        expected: `expected a series declared in ${SERIES_FILE}${suggestion ? `; did you mean "${suggestion}"?` : ""} (declared: ${declared.join(", ") || "none"}); or add "${slug}" to ${SERIES_FILE}`,
+      });
       continue;
     }
     if (record.part === undefined) {
@@ -62,7 +73,13 @@ function checkNumbering(slug: string, declaration: SeriesDeclaration, parts: rea
   const byPart = new Map<number, PostRecord>();
   for (const record of parts) {
     const other = byPart.get(record.part!);
-    if (other) log.error({ file: record.file, field: "part", found: `part ${record.part}, which ${other.file} also is`, expected: `expected each part of "${slug}" once; renumber one of ${other.file} and ${record.file}` });
+    if (other)
+      log.error({
+        file: record.file,
+        field: "part",
+        found: `part ${record.part}, which ${other.file} also is`,
+        expected: `expected each part of "${slug}" once; renumber one of ${other.file} and ${record.file}`,
+      });
     else byPart.set(record.part!, record);
   }
   const highest = parts.at(-1)?.part ?? 0;
@@ -72,10 +89,21 @@ function checkNumbering(slug: string, declaration: SeriesDeclaration, parts: rea
       ? `part ${gap.first} is missing (renumber, or add part ${gap.first}, as a draft if it is not ready; or list it in "gaps" in ${SERIES_FILE} if the series never had it)`
       : `parts ${gap.first} to ${gap.last} are missing (renumber, or add them, as drafts if they are not ready; or list them in "gaps" in ${SERIES_FILE} if the series never had them)`;
     const next = byPart.get(gap.last + 1)!;
-    log.error({ file: next.file, line: next.fieldLines.part, field: "part", found: `part ${gap.last + 1} of "${slug}"`, expected: `expected parts numbered 1, 2, 3... without gaps; ${missing}` });
+    log.error({
+      file: next.file,
+      line: next.fieldLines.part,
+      field: "part",
+      found: `part ${gap.last + 1} of "${slug}"`,
+      expected: `expected parts numbered 1, 2, 3... without gaps; ${missing}`,
+    });
   }
   if (declaration.parts !== undefined && highest > declaration.parts) {
-    log.error({ file: byPart.get(highest)!.file, field: "part", found: `part ${highest}`, expected: `expected at most the ${declaration.parts} parts "${slug}" declares in ${SERIES_FILE}; raise "parts" there` });
+    log.error({
+      file: byPart.get(highest)!.file,
+      field: "part",
+      found: `part ${highest}`,
+      expected: `expected at most the ${declaration.parts} parts "${slug}" declares in ${SERIES_FILE}; raise "parts" there`,
+    });
   }
   return byPart;
 }
@@ -103,8 +131,12 @@ export function buildSeries(plan: SeriesPlan, make: (record: PostRecord, seriesP
     const post = make(record, {
       series,
       part: record.part!,
-      get previous() { return series.posts[index - 1]; },
-      get next() { return series.posts[index + 1]; },
+      get previous() {
+        return series.posts[index - 1];
+      },
+      get next() {
+        return series.posts[index + 1];
+      },
     });
     series.posts.push(post);
     byPart.set(record.part!, post);

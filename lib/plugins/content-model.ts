@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { UserConfig } from "@11ty/eleventy";
 import { recordBuildProblems, startBuild } from "../authoring/build-problems.ts";
 import { rfc3339, setDisplayZone } from "./dates.ts";
@@ -21,6 +20,12 @@ export interface ContentModelOptions {
  */
 export class Blog {
   #model: ContentModel | undefined;
+  /**
+   * The checks over the finished site (the link check), settled once they
+   * have run. Eleventy runs its after-build handlers side by side, so what
+   * must follow them (recording feed ids) waits on this, not on their order.
+   */
+  siteChecks: Promise<void> = Promise.resolve();
 
   load(model: ContentModel): void {
     this.#model = model;
@@ -107,15 +112,9 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
     }
   });
 
-  // Post files are the model's input, not Eleventy templates (posts/ is ignored
-  // as a template folder): pages/post.njk publishes each post from the model.
-  // Watching them makes the dev server rebuild on a save.
-  // Added as Eleventy writes its own for _includes/ (the input folder joined
-  // with it): `ignores.add` reads a pattern from the working folder, not the input.
-  eleventyConfig.on("eleventy.ignores", (ignores: string[]) => {
-    const input = eleventyConfig.directories.input;
-    ignores.push(`${path.isAbsolute(input) || input.startsWith("./") ? "" : "./"}${path.posix.join(input, POSTS_DIR)}/**`);
-  });
+  // Post files are the model's input, not Eleventy templates (.eleventy.js
+  // ignores posts/ as templates): pages/post.njk publishes each post from the
+  // model. Watching them makes the dev server rebuild on a save.
   eleventyConfig.addWatchTarget(`./${POSTS_DIR}/**/*.md`);
   eleventyConfig.addWatchTarget(`./${POSTS_DIR}/**/*.html`);
 

@@ -132,12 +132,8 @@ export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir
     for (const { attribute, value } of links.links) {
       const target = resolve(value, pageUrl);
       if (target === "elsewhere") continue; // another site
-      if (target === "invalid") {
-        issues.push(problem(attribute, value, `a valid URL (on ${url})`));
-        continue;
-      }
-      if (target === "outside the prefix") {
-        issues.push(problem(attribute, value, `a link inside the site (under ${urls.pathPrefix}) on ${url}`));
+      if (target === "invalid" || target === "outside the prefix") {
+        issues.push(problem(attribute, value, target === "invalid" ? `a valid URL (on ${url})` : `a link inside the site (under ${urls.pathPrefix}) on ${url}`));
         continue;
       }
       const { sitePath, fragment } = target;
@@ -234,14 +230,17 @@ export default function linkCheckPlugin(eleventyConfig: UserConfig, options: { b
     lastScans.set(url, { html, links });
     return links;
   };
-  eleventyConfig.on("eleventy.after", async ({ results, directories, runMode }) => {
-    try {
-      const issues = checkLinks(results, options.blog, directories.input, runMode === "build" ? undefined : scanUnlessUnchanged);
-      await judgeAgainstLedger(issues, options.blog, directories.input, runMode === "build");
-    } catch (error) {
-      recordBuildProblems(error);
-      throw error;
-    }
+  eleventyConfig.on("eleventy.after", ({ results, directories, runMode }) => {
+    options.blog.siteChecks = (async () => {
+      try {
+        const issues = checkLinks(results, options.blog, directories.input, runMode === "build" ? undefined : scanUnlessUnchanged);
+        await judgeAgainstLedger(issues, options.blog, directories.input, runMode === "build");
+      } catch (error) {
+        recordBuildProblems(error);
+        throw error;
+      }
+    })();
+    return options.blog.siteChecks;
   });
 }
 

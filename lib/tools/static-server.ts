@@ -60,7 +60,9 @@ export async function serveStatic(root: string | (() => string), mountPath = "/"
       file = path.join(base, "404.html");
     }
     response.writeHead(status, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-    createReadStream(file).on("error", () => response.end()).pipe(response);
+    createReadStream(file)
+      .on("error", () => response.end())
+      .pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

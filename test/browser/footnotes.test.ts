@@ -4,7 +4,7 @@ import path from "node:path";
 import type { AxeResults } from "axe-core";
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { useServedRealSite } from "../helpers/browser.ts";
+import { useServedBlog } from "../helpers/browser.ts";
 import { REPO } from "../helpers/site.ts";
 
 const PART_3 = "/no-planned-downtime-chasm-part3/";
@@ -14,7 +14,7 @@ const SCREENSHOTS = path.join(REPO, "test/artifacts/screenshots");
 const AXE_PATH = "/__footnotes-test__/axe.js";
 const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-const real = useServedRealSite();
+const real = useServedBlog();
 
 async function openPage(width: number, options: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await real.browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: options.javaScript ?? true });

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import type { AxeResults } from "axe-core";
 import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AXE_PATH, keepOnLoopback, useServedRealSite } from "../helpers/browser.ts";
+import { AXE_PATH, keepOnLoopback, useServedBlog } from "../helpers/browser.ts";
 import { REPO, text } from "../helpers/site.ts";
 
 /** Where the screenshots go for a person to look at; the folder is gitignored. */
@@ -14,7 +14,7 @@ const PAGE_BUDGET_BYTES = 14 * 1024;
 const PART_3 = "/no-planned-downtime-chasm-part3/";
 const SCHEMES = ["light", "dark"] as const;
 
-const real = useServedRealSite();
+const real = useServedBlog();
 let htmlPages: string[];
 let postPages: string[];
 /** Every request any page in this file made, by URL. */

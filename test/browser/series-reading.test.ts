@@ -1,10 +1,10 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { useServedRealSite } from "../helpers/browser.ts";
+import { useServedBlog } from "../helpers/browser.ts";
 
 const PARTS = [1, 2, 3].map((n) => `/no-planned-downtime-chasm-part${n}/`);
 
-const real = useServedRealSite();
+const real = useServedBlog();
 
 /** Where the reader is, and which part the series box marks as the current one. */
 async function whereAmI(page: Page) {

@@ -29,7 +29,7 @@ export async function keepOnLoopback(context: BrowserContext, requested: Set<str
   });
 }
 
-/** The real site built, served on 127.0.0.1 and open to a browser: the setup every reader test shares. */
+/** The fixture blog built, served on 127.0.0.1 and open to a browser: the setup every reader test shares. */
 export interface ServedSite {
   readonly site: BuiltSite;
   readonly server: StaticServer;
@@ -41,7 +41,7 @@ export interface ServedSite {
  * before its tests (and before hooks registered after this call), all closed
  * after. The returned fields are readable once the tests run.
  */
-export function useServedRealSite(): ServedSite {
+export function useServedBlog(): ServedSite {
   let served: ServedSite | undefined;
   beforeAll(async () => {
     const site = await buildSite();

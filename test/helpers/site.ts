@@ -1,133 +1,32 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import Eleventy from "@11ty/eleventy";
-import { parseHTML } from "linkedom";
+import { inject } from "vitest";
+import { builtSite, buildFixture, makeFixtureSite, type BuildOptions, type BuiltSite } from "./fixture-site.ts";
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const CONFIG = path.join(REPO, ".eleventy.js");
+export * from "./fixture-site.ts";
 
-/** The parts of the site every fixture shares: templates, styles, data, post defaults. */
-const SITE_SKELETON = ["pages", "_includes", "_data", "assets"];
-
-export interface FixtureOptions {
-  /** posts/<name> → file text. */
-  posts?: Record<string, string>;
-  /** Replaces _data/series.json. */
-  series?: Record<string, unknown>;
-  /** Merged into _data/site.json. */
-  site?: Record<string, unknown>;
-  /** Copy the real posts too. */
-  realPosts?: boolean;
-  /** Any other file, by path in the site folder (a page, a layout...) → file text. */
-  files?: Record<string, string>;
-}
-
-/** A throwaway copy of the site with the given posts, for tests that need their own content. */
-export async function makeFixtureSite(options: FixtureOptions = {}): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "blog-fixture-"));
-  for (const part of SITE_SKELETON) await cp(path.join(REPO, part), path.join(dir, part), { recursive: true });
-  if (options.realPosts) await cp(path.join(REPO, "posts"), path.join(dir, "posts"), { recursive: true });
-  // The feed-id ledger names the real posts; a site with other posts starts with none published.
-  else await rm(path.join(dir, "_data/feed-ids.json"), { force: true });
-  for (const [name, text] of Object.entries(options.posts ?? {})) {
-    await mkdir(path.dirname(path.join(dir, "posts", name)), { recursive: true });
-    await writeFile(path.join(dir, "posts", name), text);
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The fixture blog, built once for the whole run by test/helpers/global-setup.ts. */
+    blogSite: { input: string; outputDir: string; paths: string[] };
   }
-  for (const [name, text] of Object.entries(options.files ?? {})) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), text);
-  }
-  if (options.series) await writeFile(path.join(dir, "_data/series.json"), JSON.stringify(options.series, null, 2));
-  if (options.site) {
-    const site = JSON.parse(await readFile(path.join(dir, "_data/site.json"), "utf8")) as Record<string, unknown>;
-    await writeFile(path.join(dir, "_data/site.json"), JSON.stringify({ ...site, ...options.site }, null, 2));
-  }
-  return dir;
-}
-
-/** Front matter plus body, for fixture posts. */
-export function post(fields: Record<string, unknown>, body = "Some text.\n"): string {
-  const yaml = Object.entries(fields).map(([key, value]) => `${key}: ${value instanceof Date ? value.toISOString().slice(0, 10) : JSON.stringify(value)}`);
-  return `---\n${yaml.join("\n")}\n---\n${body}`;
-}
-
-export interface BuiltSite {
-  outputDir: string;
-  /** Output file text by site path: `/x/` reads `x/index.html`. */
-  read(sitePath: string): Promise<string>;
-  document(sitePath: string): Promise<Document>;
-  /** Every written file's site path (`/x/` for index.html files). */
-  paths: string[];
-  cleanup(): Promise<void>;
-}
-
-export interface BuildOptions {
-  /** Input directory; the real site by default. */
-  input?: string;
-  /** Environment for this build only (SITE_URL, BLOG_DRAFTS...). */
-  env?: Record<string, string | undefined>;
 }
 
 /**
- * Builds a site in-process with the real configuration into a temporary folder.
- * Builds in one test file run one at a time: the environment is process-wide.
+ * Builds a site. With no options, the fixture blog's production build, built
+ * once for the whole run and shared, read-only, by every suite that needs it;
+ * with `env` alone, the fixture blog built again with that environment.
  */
-export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> {
-  const outputDir = await mkdtemp(path.join(tmpdir(), "blog-build-"));
-  const input = options.input ?? REPO;
-  const saved = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries({ BLOG_DRAFTS: "0", ...options.env })) {
-    saved.set(key, process.env[key]);
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
+export async function buildSite(options: Partial<BuildOptions> = {}): Promise<BuiltSite> {
+  const shared = inject("blogSite");
+  if (options.input === undefined && options.env === undefined) {
+    return builtSite(shared.input, shared.outputDir, shared.paths, async () => {});
   }
-  let results: Array<{ url: string | false; outputPath: string | false }>;
-  try {
-    const eleventy = new Eleventy(input, outputDir, { configPath: CONFIG, quietMode: true });
-    const written = (await eleventy.write()) as [unknown, Array<{ url: string | false; outputPath: string | false }>];
-    results = written[1];
-  } finally {
-    for (const [key, value] of saved) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-  const fileFor = (sitePath: string) => path.join(outputDir, sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath);
-  return {
-    outputDir,
-    paths: results.flatMap((result) => (typeof result.url === "string" ? [result.url] : [])).sort(),
-    read: (sitePath) => readFile(fileFor(sitePath), "utf8"),
-    document: async (sitePath) => parseHTML(await readFile(fileFor(sitePath), "utf8")).document,
-    cleanup: () => rm(outputDir, { recursive: true, force: true }),
-  };
+  return buildFixture({ input: options.input ?? (await sharedInputCopy()), env: options.env });
 }
 
-/** Runs a build expected to fail and returns its error. */
-export async function buildError(options: BuildOptions): Promise<Error> {
-  try {
-    const site = await buildSite(options);
-    await site.cleanup();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the build to fail, but it succeeded");
-}
+let inputCopy: Promise<string> | undefined;
 
-/** The text of an element with runs of white space folded, as a reader sees it. */
-export function text(node: { textContent: string | null } | null | undefined): string {
-  return (node?.textContent ?? "").replace(/\s+/g, " ").trim();
-}
-
-/** The message of an error and of every error it wraps (Eleventy wraps template errors). */
-export function fullMessage(error: unknown): string {
-  const messages: string[] = [];
-  let current: unknown = error;
-  while (current instanceof Error && messages.length < 10) {
-    messages.push(current.message);
-    const next = (current as { originalError?: unknown }).originalError ?? current.cause;
-    current = next;
-  }
-  return messages.join("\n");
+/** The fixture blog's site folder, copied once per test file: a build may write its feed-id ledger. */
+function sharedInputCopy(): Promise<string> {
+  inputCopy ??= makeFixtureSite({ blogPosts: true });
+  return inputCopy;
 }
