@@ -117,21 +117,7 @@ function checkFootnotes(state: StateCore): void {
       currentLabel = undefined;
     } else if (token.type === "inline") {
       if (currentLabel !== undefined) definitions.get(currentLabel)?.push(token);
-      // Line breaks inside the paragraph say which of its lines a mistake is on.
-      let line = token.map ? token.map[0] + 1 : undefined;
-      for (const child of token.children ?? []) {
-        if ((child.type === "softbreak" || child.type === "hardbreak") && line !== undefined) line++;
-        if (child.type === "footnote_ref" && !(child.meta as { label?: string }).label) {
-          problems.push({ line, tag: "^[...]", message: "inline footnotes ^[...] have no tag to give them a stable id; write text[^tag] and a definition [^tag]: ..." });
-        }
-        if (child.type !== "text") continue;
-        for (const match of child.content.matchAll(UNRESOLVED_REFERENCE)) {
-          const tag = match[1] ?? "";
-          // markdown-it reads no note from a tag with a space: its text and definition stay in the paragraph.
-          if (!FOOTNOTE_TAG.test(tag)) problems.push({ line, tag, message: `[^${tag}] is not a footnote: ${TAG_PATTERN_MESSAGE}` });
-          else problems.push({ line, tag, message: `footnote reference [^${tag}] has no definition; add a line "[^${tag}]: ..." to the post, or fix the tag` });
-        }
-      }
+      problems.push(...inlineReferenceProblems(token));
     }
   }
 
@@ -144,6 +130,27 @@ function checkFootnotes(state: StateCore): void {
     }
   }
   env[DEFINITIONS] = definitions;
+}
+
+/** References in one inline token that resolve to no note: inline notes, and tags without a definition. */
+function inlineReferenceProblems(token: Token): FootnoteProblem[] {
+  const problems: FootnoteProblem[] = [];
+  // Line breaks inside the paragraph say which of its lines a mistake is on.
+  let line = token.map ? token.map[0] + 1 : undefined;
+  for (const child of token.children ?? []) {
+    if ((child.type === "softbreak" || child.type === "hardbreak") && line !== undefined) line++;
+    if (child.type === "footnote_ref" && !(child.meta as { label?: string }).label) {
+      problems.push({ line, tag: "^[...]", message: "inline footnotes ^[...] have no tag to give them a stable id; write text[^tag] and a definition [^tag]: ..." });
+    }
+    if (child.type !== "text") continue;
+    for (const match of child.content.matchAll(UNRESOLVED_REFERENCE)) {
+      const tag = match[1] ?? "";
+      // markdown-it reads no note from a tag with a space: its text and definition stay in the paragraph.
+      if (!FOOTNOTE_TAG.test(tag)) problems.push({ line, tag, message: `[^${tag}] is not a footnote: ${TAG_PATTERN_MESSAGE}` });
+      else problems.push({ line, tag, message: `footnote reference [^${tag}] has no definition; add a line "[^${tag}]: ..." to the post, or fix the tag` });
+    }
+  }
+  return problems;
 }
 
 const DEFINITION_LINE = /^ {0,3}\[\^([^\]\n]+)\]:/;

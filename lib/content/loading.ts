@@ -146,17 +146,7 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
   const readBody = () => withoutControls(splitFrontMatter(readSource()).body);
   const text = withoutControls(document.body);
   const body = file.endsWith(".html") ? new HtmlPostBody(text, reading.urls, sitePath) : parseBody(file, text, sitePath, frontMatter?.part, reading, readBody);
-  for (const { severity, line, ...problem } of body.mediaProblems) {
-    log[severity === "error" ? "error" : "warn"]({ file, line: line + document.bodyLineOffset, ...problem });
-  }
-  for (const problem of body.footnoteProblems) {
-    log.error({
-      file,
-      line: problem.line === undefined ? undefined : problem.line + document.bodyLineOffset,
-      field: `[^${problem.tag}]`,
-      expected: problem.message,
-    });
-  }
+  reportBodyProblems(body, file, document.bodyLineOffset, log);
   if (!frontMatter || slugProblem) return undefined;
 
   const { series: seriesSlug, ...fields } = frontMatter;
@@ -180,6 +170,16 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
     scheduled: frontMatter.date > reading.now,
     render: (target) => body.render(target),
   };
+}
+
+/** The body's image, code and footnote mistakes, at their lines in the file. */
+function reportBodyProblems(body: Pick<ParsedPost, "mediaProblems" | "footnoteProblems">, file: string, bodyLineOffset: number, log: IssueLog): void {
+  for (const { severity, line, ...problem } of body.mediaProblems) {
+    log[severity === "error" ? "error" : "warn"]({ file, line: line + bodyLineOffset, ...problem });
+  }
+  for (const problem of body.footnoteProblems) {
+    log.error({ file, line: problem.line === undefined ? undefined : problem.line + bodyLineOffset, field: `[^${problem.tag}]`, expected: problem.message });
+  }
 }
 
 function readFrontMatter(source: string, file: string, log: IssueLog): SplitDocument | undefined {
