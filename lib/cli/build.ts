@@ -28,7 +28,8 @@ function describeLive(live: LiveSite | undefined): string {
   return `_site still serves ${live.target}`;
 }
 
-async function main(): Promise<number> {
+/** The command line and environment, checked; a number is the exit code of a refusal. */
+function readOptions(): { input: string; keep: number } | number {
   const { values } = parseArgs({
     options: {
       input: { type: "string", default: "." },
@@ -47,8 +48,28 @@ async function main(): Promise<number> {
     return 2;
   }
   process.env.BLOG_DRAFTS = "0";
+  return { input: values.input, keep };
+}
 
-  const paths = publishPaths(values.input);
+/** A failed build's report: the author's content errors alone, or everything for a bug. */
+function reportFailure(error: unknown, held: HeldLog): void {
+  const issues = findContentError(error)?.issues;
+  if (issues) {
+    console.error(new ContentError(issues).message);
+  } else if (error instanceof SearchIndexError) {
+    console.error(error.message);
+  } else {
+    // Not the author's content: a bug or a broken template. Show everything.
+    for (const line of held.lines) console.error(line);
+    console.error(error);
+  }
+}
+
+async function main(): Promise<number> {
+  const options = readOptions();
+  if (typeof options === "number") return options;
+  const { input, keep } = options;
+  const paths = publishPaths(input);
   let before: LiveSite | undefined;
   let release: { name: string; dir: string };
   try {
@@ -69,16 +90,7 @@ async function main(): Promise<number> {
     await writeSearchIndex(release.dir, pages);
   } catch (error) {
     await discardRelease(paths, release.name).catch(() => undefined);
-    const issues = findContentError(error)?.issues;
-    if (issues) {
-      console.error(new ContentError(issues).message);
-    } else if (error instanceof SearchIndexError) {
-      console.error(error.message);
-    } else {
-      // Not the author's content: a bug or a broken template. Show everything.
-      for (const line of held.lines) console.error(line);
-      console.error(error);
-    }
+    reportFailure(error, held);
     console.error(`Build failed; ${describeLive(before)}.`);
     return 1;
   }
