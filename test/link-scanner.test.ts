@@ -44,7 +44,7 @@ describe("the link check's page scanner", () => {
 
 describe("checkLinks", () => {
   const urls = new SiteUrls("https://example.com/", "https://example.com/");
-  const blog = { site: { urls }, postFileAt: () => undefined } as unknown as Blog;
+  const blog = { site: { urls }, model: { staticFiles: new Map(), images: { published: new Map() } }, postFileAt: () => undefined } as unknown as Blog;
   const page = (url: string, content: string): BuildResult => ({ url, content, inputPath: `./pages${url}index.njk`, outputPath: `_site${url}index.html` });
 
   it("checks a fragment on a page read before the link and on one read after it", () => {

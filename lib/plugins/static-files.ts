@@ -13,6 +13,10 @@ export default function staticFilesPlugin(eleventyConfig: UserConfig): void {
     eleventyConfig.addPassthroughCopy({ [path.join(inputDir, folder)]: folder }, { dot: false });
     eleventyConfig.addWatchTarget(path.join(inputDir, folder));
   }
+  // The dev server serves the folders from where they are instead of copying them
+  // on each rebuild: a copy still running when the next rebuild starts trips
+  // Eleventy 3.1's passthrough timer ("Benchmark after() without a before()").
+  eleventyConfig.setServerPassthroughCopyBehavior("passthrough");
   // A folder added to site.json is published from the next rebuild on.
   eleventyConfig.addWatchTarget(path.join(inputDir, "_data/site.json"), { resetConfig: true });
 }

@@ -52,6 +52,7 @@ declare module "@11ty/eleventy" {
     addTemplateFormats(formats: string | string[]): void;
     setTemplateFormats(formats: string[]): void;
     addWatchTarget(target: string, options?: { resetConfig?: boolean }): void;
+    setServerPassthroughCopyBehavior(behavior: "copy" | "passthrough"): void;
     addPassthroughCopy(target: string | Record<string, string>, options?: Record<string, unknown>): void;
     setWatchJavaScriptDependencies(watch: boolean): void;
     setServerOptions(options: Record<string, unknown>): void;
