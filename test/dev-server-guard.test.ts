@@ -1,24 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { cp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
+import { freePort } from "./helpers/free-port.ts";
 
 /*
  * The dev server as `npm start` runs it, on a fixture site: hostile request
  * paths, the address it listens on, and a failed rebuild shown in the browser.
  */
 const STEP_TIMEOUT_MS = 30_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** A raw GET, so the path reaches the server exactly as written (fetch would normalise it). */
 function get(port: number, rawPath: string): Promise<{ status: number; body: string } | undefined> {

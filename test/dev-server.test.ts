@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMAGE_CACHE_DIR } from "../lib/content/images.ts";
 import { readSearchBundle, type SearchBundle } from "./helpers/search.ts";
 import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
+import { freePort } from "./helpers/free-port.ts";
 
 /*
  * `npm start` exactly as package.json runs it, in a copy of the site, so edits
@@ -22,14 +22,6 @@ const IMAGE_POST_FILE = "posts/dev-server-image.md";
 const IMAGE_POST = post({ title: "A post with an image", date: "2020-05-02", tags: [] }, "Before the image.\n\n![A small diagram](/images/dev-diagram.png)\n");
 
 const timings: Record<string, number> = {};
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** A copy of the site with its code, configuration and a published `_site` release beside it. */
 async function makeDevSite(posts: Record<string, string>): Promise<string> {
