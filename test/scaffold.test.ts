@@ -103,6 +103,21 @@ describe("npm run new", () => {
     expect(await readFile(target, "utf8")).toBe(authorsWords);
   });
 
+  it("refuses a slug an HTML post (an imported one) already holds, and writes nothing", async () => {
+    const htmlPost = path.join(input, "posts/an-imported-post.html");
+    const imported = '---\ntitle: "An imported post"\ndate: "2007-04-19T10:22:11+12:00"\n---\n<p>From the old blog.</p>\n';
+    await writeFile(htmlPost, imported);
+    try {
+      const refused = await runNew(input, "An imported post");
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("posts/an-imported-post.html already exists; nothing was written");
+      await expect(readFile(path.join(input, "posts/an-imported-post.md"), "utf8")).rejects.toThrow(/ENOENT/);
+      expect(await readFile(htmlPost, "utf8")).toBe(imported);
+    } finally {
+      await rm(htmlPost);
+    }
+  });
+
   it("refuses a series that is not declared, naming the declared ones, and writes nothing", async () => {
     const refused = await runNew(input, "A post in no series at all", "--series", "no-planed-downtime-chasm");
     expect(refused.code).toBe(1);

@@ -1,10 +1,11 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import yaml from "js-yaml";
 import { FrontMatterSyntaxError, splitFrontMatter } from "../content/front-matter.ts";
 import { nearest } from "../content/issues.ts";
 import { describeZodIssues, PostFrontMatterSchema, SeriesFileSchema, SLUG, type PostFrontMatter, type SeriesDeclaration } from "../content/schema.ts";
-import { listPostFiles, POSTS_DIR, SERIES_FILE } from "../content/sources.ts";
+import { listPostFiles, POST_FORMATS, POSTS_DIR, SERIES_FILE } from "../content/sources.ts";
 
 /**
  * `npm run new`: the pure parts (slug, next part, file text) and the one step
@@ -140,6 +141,9 @@ export async function scaffoldPost(options: ScaffoldOptions): Promise<ScaffoldRe
   if (!SLUG.test(slug)) {
     throw new ScaffoldError(`cannot make a file name from ${JSON.stringify(options.slug ?? title)}; expected a slug of lower-case letters, digits and hyphens (pass --slug my-post)`);
   }
+  // An HTML post (an imported one) holds its slug, and its URL, as a markdown post does.
+  const taken = POST_FORMATS.map((format) => `${POSTS_DIR}/${slug}.${format}`).find((other) => existsSync(path.join(options.inputDir, other)));
+  if (taken) throw new ScaffoldError(`${taken} already exists; nothing was written. Choose another title or pass --slug`);
 
   let series: NewPost["series"];
   if (options.seriesSlug !== undefined) {

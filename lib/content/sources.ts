@@ -13,7 +13,8 @@ export const POSTS_DIR = "posts";
 export const SITE_FILE = "_data/site.json";
 export const SERIES_FILE = "_data/series.json";
 /** Markdown posts, and HTML posts (front matter and an HTML body, as the WordPress era wrote them). */
-export const POST_EXTENSION = /\.(?:md|html)$/;
+export const POST_FORMATS = ["md", "html"] as const;
+export const POST_EXTENSION = new RegExp(`\\.(?:${POST_FORMATS.join("|")})$`);
 
 /** The largest post file read. The longest real posts are tens of kilobytes. */
 export const MAX_POST_BYTES = 10 * 1024 * 1024;
