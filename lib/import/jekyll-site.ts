@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { IANAZone } from "luxon";
 import { NOT_STATIC, STATIC_FOLDER } from "../content/static-files.ts";
 import { parseYaml } from "./yaml.ts";
 
@@ -13,6 +14,8 @@ export interface JekyllSite {
   baseurl: string;
   /** The site-wide `permalink:` (Jekyll's default is `date`). */
   permalink: string;
+  /** `timezone:`, the zone Jekyll read dates without an offset in, if set. */
+  timeZone: string | undefined;
   /** Files under `_posts/` (and `<category>/_posts/`), relative to the root, in name order. */
   postFiles: string[];
   /** Top-level pages Jekyll rendered (markdown or HTML with front matter). */
@@ -49,6 +52,9 @@ export function readJekyllSite(root: string): JekyllSite {
   const baseurl = typeof config.baseurl === "string" ? config.baseurl.trim().replace(/\/+$/, "") : "";
   const permalink = typeof config.permalink === "string" && config.permalink.trim() !== "" ? config.permalink.trim() : "date";
 
+  const timeZone = typeof config.timezone === "string" && config.timezone.trim() !== "" ? config.timezone.trim() : undefined;
+  if (timeZone !== undefined && !IANAZone.isValidZone(timeZone)) throw new ImportError(`_config.yml: timezone: found ${JSON.stringify(timeZone)}; expected an IANA time zone like Pacific/Auckland; correct it and import again`);
+
   const topLevel = readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   const postFolders = ["_posts", ...topLevel.filter((entry) => entry.isDirectory() && !entry.name.startsWith("_") && !entry.name.startsWith(".") && isDirectory(path.join(root, entry.name, "_posts"))).map((entry) => `${entry.name}/_posts`)];
   if (!isDirectory(path.join(root, "_posts"))) throw new ImportError(`${root}: found no _posts/ folder; expected the folder of a Jekyll site`);
@@ -65,7 +71,7 @@ export function readJekyllSite(root: string): JekyllSite {
   const pageFiles = topLevel
     .filter((entry) => entry.isFile() && MARKUP.test(entry.name) && !GENERATED_PAGES.has(entry.name) && !/^readme\./i.test(entry.name) && hasFrontMatter(path.join(root, entry.name)))
     .map((entry) => entry.name);
-  return { root, config, url, baseurl, permalink, postFiles: postFolders.flatMap((folder) => listFiles(root, folder)), pageFiles, staticFolders, unpublishableFolders };
+  return { root, config, url, baseurl, permalink, timeZone, postFiles: postFolders.flatMap((folder) => listFiles(root, folder)), pageFiles, staticFolders, unpublishableFolders };
 }
 
 function isDirectory(target: string): boolean {

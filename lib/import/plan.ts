@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { LEDGER_FILE, type FeedLedger } from "../content/feed-ledger.ts";
-import { jekyllPostId, POSTS_DIR, SERIES_FILE } from "../content/model.ts";
+import { jekyllPostId, POSTS_DIR, SERIES_FILE, SITE_FILE } from "../content/model.ts";
 import { BROKEN_LINKS_FILE, linkSitePath, type KnownBrokenLink } from "../content/known-broken-links.ts";
 import { listStaticFiles, readStaticFolders, staticSitePath } from "../content/static-files.ts";
 import { ImportError, listFiles, readJekyllSite, type JekyllSite } from "./jekyll-site.ts";
@@ -101,6 +101,7 @@ export function planImport(options: ImportOptions): ImportPlan {
   const known = knownPaths(options.target, converted, copied);
   report.brokenReferences = written.flatMap((post) => brokenReferences(post, known));
   planDataFiles(options, written, report, writes);
+  planTimeZone(site, options.target, report, writes);
   return { writes, staticFolders, report };
 }
 
@@ -251,6 +252,22 @@ function planDataFiles(options: ImportOptions, posts: ReadonlyArray<ConvertedPos
     const next = { ...series };
     for (const proposal of report.series) next[proposal.slug] = seriesDeclaration(proposal);
     planJson(SERIES_FILE, series, next);
+  }
+}
+
+/**
+ * Dates are shown in the site's zone. A site still on the default (UTC) takes
+ * the old blog's `timezone:`, so every post shows on the day it did there; a
+ * site with a zone of its own keeps it, and the report says so.
+ */
+function planTimeZone(site: JekyllSite, target: string, report: ImportReport, writes: PlannedWrite[]): void {
+  const settings = readJson<Record<string, unknown>>(target, SITE_FILE);
+  if (site.timeZone === undefined || settings === undefined || settings.timeZone === site.timeZone) return;
+  if (settings.timeZone === undefined || settings.timeZone === "UTC") {
+    writes.push({ path: SITE_FILE, content: `${JSON.stringify({ ...settings, timeZone: site.timeZone }, null, 2)}\n` });
+    report.attention.push({ file: SITE_FILE, message: `timeZone set to ${JSON.stringify(site.timeZone)}, the old blog's timezone: in _config.yml, so posts show on the days they did there` });
+  } else {
+    report.attention.push({ file: SITE_FILE, message: `timeZone is ${JSON.stringify(settings.timeZone)}, but the old blog's _config.yml has timezone: ${site.timeZone}; posts with a plain day may show a day apart from the old blog. Set timeZone to ${JSON.stringify(site.timeZone)} if that is where the posts were written` });
   }
 }
 

@@ -78,8 +78,8 @@ export function readSourcePost(site: JekyllSite, source: string, bytes: Buffer):
     return { file: source, line: 1, message: "found no front matter map; expected --- lines around fields such as title:" };
   }
   const fields = data as Record<string, unknown>;
-  const fileDate = parseJekyllDate(named[1]);
-  const date = fields.date === undefined ? fileDate : parseJekyllDate(fields.date);
+  const fileDate = parseJekyllDate(named[1], site.timeZone);
+  const date = fields.date === undefined ? fileDate : parseJekyllDate(fields.date, site.timeZone);
   if (!date) return { file: source, line: lineOfKey(text, "date"), message: `date: found ${JSON.stringify(String(fields.date ?? named[1]))}; expected a date like 2007-04-19 10:22:11 +0000` };
   const slug = typeof fields.slug === "string" && fields.slug.trim() !== "" ? fields.slug.trim() : named[2]!;
   if (!SLUG.test(slug)) return { file: source, message: `found the slug ${JSON.stringify(slug)}; expected lower-case letters and digits joined by hyphens, the site's rule for post file names. Renaming it (e.g. to ${suggestSlug(slug)}) changes its URL and feed id, so it was not imported: rename it in the source, or give it a slug:, and import again` };
@@ -128,7 +128,7 @@ export function convertPost(site: JekyllSite, post: SourcePost, own: OwnLinks, p
   const tags = dedupe([...asList(data.tags), ...asList(data.categories ?? data.category)].filter((tag) => tag.toLowerCase() !== "uncategorized"));
   const draft = data.published === false;
   const summaryText = [data.excerpt, data.description].find((value) => typeof value === "string" && value.trim() !== "") as string | undefined;
-  const updated = parseJekyllDate(data.last_modified_at);
+  const updated = parseJekyllDate(data.last_modified_at, site.timeZone);
   const comments = readComments(data.comments);
   for (const problem of comments.problems) notes.push({ line: 1, message: problem });
   if (text.trim() === "") notes.push({ line: post.bodyLineOffset + 1, message: "the post has no text; add some, or the build will refuse it" });
