@@ -1,7 +1,9 @@
-import { access, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishedState, runBuildCli } from "./helpers/publish.ts";
+import { SearchIndexBuilder } from "../lib/search/search-index.ts";
+import { hashTree, publishedState, runBuildCli } from "./helpers/publish.ts";
 import { readSearchBundle, type SearchBundle } from "./helpers/search.ts";
 import { makeFixtureSite, post } from "./helpers/site.ts";
 
@@ -128,5 +130,35 @@ describe("a failed build", () => {
     const run = await runBuildCli(site);
     expect(run.status).toBe(1);
     expect(await publishedState(site)).toEqual(before);
+  });
+});
+
+describe("the index fed while pages render", () => {
+  const page = (url: string, words: string) => ({ url, content: `<html><body><main data-pagefind-body><h1>${url}</h1><p>${words}</p></main></body></html>` });
+  const finalPages = [page("/one/", "alpha bravo"), page("/two/", "charlie delta"), page("/three/", "echo foxtrot"), { url: "/tags/", content: "<p>not indexed</p>" }];
+  const dirs: string[] = [];
+  afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+  /** Feeds a builder `fed`, then writes it for the build's `finalPages`; returns the bundle's files by path and hash. */
+  async function bundleOf(fed: Array<{ url: string; content: string }>): Promise<Map<string, string>> {
+    const dir = await mkdtemp(path.join(tmpdir(), "search-order-"));
+    dirs.push(dir);
+    const builder = new SearchIndexBuilder();
+    try {
+      for (const one of fed) builder.add(one);
+      await builder.write(dir, finalPages);
+    } finally {
+      await builder.close();
+    }
+    return hashTree(path.join(dir, "pagefind"));
+  }
+
+  it("is the index of the build's final pages in their order, whatever order they rendered in and whatever changed after", async () => {
+    const inOrder = await bundleOf(finalPages);
+    // Pagefind's files depend on the order pages are added: a different order gives different files...
+    expect(await bundleOf([finalPages[2]!, finalPages[0]!, finalPages[1]!])).toEqual(inOrder);
+    // ...and a page changed after it was indexed (or one never handed over) must not leave the old text in.
+    expect(await bundleOf([page("/one/", "stale words"), finalPages[1]!, finalPages[2]!])).toEqual(inOrder);
+    expect(await bundleOf([finalPages[0]!, finalPages[1]!])).toEqual(inOrder);
   });
 });

@@ -5,9 +5,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import Eleventy from "@11ty/eleventy";
+import Eleventy, { type UserConfig } from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
-import { SEARCH_HASHED_FOLDERS, SearchIndexError, writeSearchIndex, type BuiltPage } from "../search/search-index.ts";
+import { SEARCH_HASHED_FOLDERS, SearchIndexBuilder, SearchIndexError, type BuiltPage } from "../search/search-index.ts";
 import { carryForwardAssets, createRelease, DEFAULT_KEEP, discardRelease, markPublished, pruneReleases, publishPaths, readLiveSite, RELEASES_DIR, removeIncompleteReleases, switchLiveSite, type LiveSite } from "../publish/releases.ts";
 
 const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
@@ -82,17 +82,21 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   const held = new HeldLog();
+  // Pages go to the search index as they render, so Pagefind works on the other core meanwhile.
+  const search = new SearchIndexBuilder();
   try {
-    const eleventy = new Eleventy(paths.root, release.dir, { configPath: CONFIG, quietMode: true });
+    const eleventy = new Eleventy(paths.root, release.dir, { configPath: CONFIG, quietMode: true, config: indexEachPage(search) });
     (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
     const [, pages] = (await eleventy.write()) as [unknown, BuiltPage[]];
     // The checks have passed: the release gets its own search index before it goes live.
-    await writeSearchIndex(release.dir, pages);
+    await search.write(release.dir, pages);
   } catch (error) {
     await discardRelease(paths, release.name).catch(() => undefined);
     reportFailure(error, held);
     console.error(`Build failed; ${describeLive(before)}.`);
     return 1;
+  } finally {
+    await search.close();
   }
 
   let switched: { migrated?: string };
@@ -114,6 +118,16 @@ async function main(): Promise<number> {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`Published release ${release.name} in ${seconds} s: _site -> .releases/${release.name}${pruned.length ? `; pruned ${pruned.length} old release(s)` : ""}.`);
   return 0;
+}
+
+/** Hands each rendered page to the search index (which writes nothing until the build has passed). */
+function indexEachPage(search: SearchIndexBuilder) {
+  return (eleventyConfig: UserConfig) => {
+    eleventyConfig.addTransform("search-index", function (content) {
+      search.add({ url: this.page?.url ?? false, content });
+      return content;
+    });
+  };
 }
 
 /** The cause of a failure, in one line: the system's error code and message, not a stack trace. */

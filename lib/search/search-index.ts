@@ -51,36 +51,113 @@ export interface BuiltPage {
  * the build's pages, only those that mark a body for the index are handed to
  * Pagefind, from memory; without them, it reads every HTML file under
  * `siteDir` (the dev server's output, which a rebuild only partly rewrites).
- * The bundle is written beside the old one and swapped in by rename, so a
- * reader searching while it is rebuilt meets a whole index.
  */
 export async function writeSearchIndex(siteDir: string, pages?: Iterable<BuiltPage>): Promise<SearchIndexSummary> {
-  const bundleDir = path.join(siteDir, SEARCH_BUNDLE_FOLDER);
-  const next = `${bundleDir}.next-${randomBytes(4).toString("hex")}`;
+  const builder = new SearchIndexBuilder();
   try {
-    const { index, errors } = await pagefind.createIndex({});
-    if (!index) throw new SearchIndexError(errors);
-    const added = pages ? await addPages(index, pages) : await index.addDirectory({ path: siteDir });
-    if (added.errors.length > 0) throw new SearchIndexError(added.errors);
-    const written = await index.writeFiles({ outputPath: next });
-    if (written.errors.length > 0) throw new SearchIndexError(written.errors);
-    for (const name of await readdir(next)) {
-      if (UNUSED_BUNDLE_FILE.test(name)) await rm(path.join(next, name));
-    }
-    await swapIn(next, bundleDir);
-    return { pagesIndexed: added.page_count, bundleDir };
+    if (!pages) return await builder.writeDirectory(siteDir);
+    for (const page of pages) builder.add(page);
+    return await builder.write(siteDir, pages);
   } finally {
-    await rm(next, { recursive: true, force: true });
-    // Pagefind runs as a child process; left running it would keep Node alive.
-    await pagefind.close();
+    await builder.close();
   }
 }
 
-/** Cheaper than letting Pagefind parse every listing page only to skip it: at thousands of posts, tag pages are large. */
-async function addPages(index: pagefind.PagefindIndex, pages: Iterable<BuiltPage>): Promise<{ errors: string[]; page_count: number }> {
-  const marked = [...pages].filter((page): page is BuiltPage & { url: string } => typeof page.url === "string" && page.content.includes("data-pagefind-body"));
-  const added = await Promise.all(marked.map(({ url, content }) => index.addHTMLFile({ url, content })));
-  return { errors: added.flatMap((response) => response.errors), page_count: added.length };
+type AddResponse = { errors: string[] };
+
+/**
+ * A search index fed page by page while the build renders: Pagefind runs as a
+ * child process, so it parses and indexes pages on the second core while
+ * Eleventy renders the rest on this one. Nothing is written until `write`,
+ * which a build calls only once every check has passed.
+ */
+export class SearchIndexBuilder {
+  readonly #index = createIndex();
+  /** What each page was indexed with, to confirm it is what the build finally wrote. */
+  readonly #added = new Map<string, { content: string; response: Promise<AddResponse> }>();
+
+  /** Hands a page to Pagefind if it marks a body for the index (listing, tag and notes pages do not). */
+  add({ url, content }: BuiltPage): void {
+    if (typeof url !== "string" || !content.includes("data-pagefind-body")) return;
+    const response = this.#index.then((index) => index.addHTMLFile({ url, content }));
+    // Settled by `write`; until then a rejection must not count as unhandled.
+    response.catch(() => undefined);
+    this.#added.set(url, { content, response });
+  }
+
+  /**
+   * Writes the bundle beside the old one and swaps it in by rename, so a reader
+   * searching while it is rebuilt meets a whole index. Given the build's final
+   * pages, it first confirms each indexed page is the one written (a transform
+   * after indexing could have changed it) and otherwise indexes them afresh.
+   */
+  async write(siteDir: string, finalPages?: Iterable<BuiltPage>): Promise<SearchIndexSummary> {
+    if (finalPages && !this.#matches(finalPages)) return this.#rebuiltFrom(siteDir, finalPages);
+    const added = await Promise.all([...this.#added.values()].map(({ response }) => response));
+    const errors = added.flatMap((response) => response.errors);
+    if (errors.length > 0) throw new SearchIndexError(errors);
+    return { pagesIndexed: added.length, bundleDir: await this.#writeBundle(siteDir) };
+  }
+
+  /** Indexes every HTML file under `siteDir` (the dev server's output, which a rebuild only partly rewrites). */
+  async writeDirectory(siteDir: string): Promise<SearchIndexSummary> {
+    const added = await (await this.#index).addDirectory({ path: siteDir });
+    if (added.errors.length > 0) throw new SearchIndexError(added.errors);
+    return { pagesIndexed: added.page_count, bundleDir: await this.#writeBundle(siteDir) };
+  }
+
+  /** Stops Pagefind's child process: left running it would keep Node alive. */
+  async close(): Promise<void> {
+    await this.#index.catch(() => undefined);
+    await pagefind.close();
+  }
+
+  /**
+   * Whether the pages indexed are the build's final pages, in the same order:
+   * Pagefind's files depend on the order pages were added, and a page renders
+   * sooner or later with the machine's load, so the order must be the build's own.
+   */
+  #matches(finalPages: Iterable<BuiltPage>): boolean {
+    const added = this.#added.entries();
+    for (const { url, content } of finalPages) {
+      if (typeof url !== "string" || !content.includes("data-pagefind-body")) continue;
+      const next = added.next();
+      if (next.done || next.value[0] !== url || next.value[1].content !== content) return false;
+    }
+    return added.next().done === true;
+  }
+
+  async #rebuiltFrom(siteDir: string, finalPages: Iterable<BuiltPage>): Promise<SearchIndexSummary> {
+    const fresh = new SearchIndexBuilder();
+    for (const page of finalPages) fresh.add(page);
+    return fresh.write(siteDir);
+  }
+
+  async #writeBundle(siteDir: string): Promise<string> {
+    const bundleDir = path.join(siteDir, SEARCH_BUNDLE_FOLDER);
+    const next = `${bundleDir}.next-${randomBytes(4).toString("hex")}`;
+    try {
+      const written = await (await this.#index).writeFiles({ outputPath: next });
+      if (written.errors.length > 0) throw new SearchIndexError(written.errors);
+      for (const name of await readdir(next)) {
+        if (UNUSED_BUNDLE_FILE.test(name)) await rm(path.join(next, name));
+      }
+      await swapIn(next, bundleDir);
+      return bundleDir;
+    } finally {
+      await rm(next, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Pagefind's index; a failure to start it is reported when the index is used, never as an unhandled rejection. */
+function createIndex(): Promise<pagefind.PagefindIndex> {
+  const created = pagefind.createIndex({}).then(({ index, errors }) => {
+    if (!index) throw new SearchIndexError(errors);
+    return index;
+  });
+  created.catch(() => undefined);
+  return created;
 }
 
 async function swapIn(next: string, bundleDir: string): Promise<void> {

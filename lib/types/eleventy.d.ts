@@ -47,6 +47,7 @@ declare module "@11ty/eleventy" {
     addFilter(name: string, filter: (this: FilterContext, ...args: never[]) => unknown): void;
     addShortcode(name: string, shortcode: (this: FilterContext, ...args: never[]) => unknown): void;
     addGlobalData(name: string, data: unknown): void;
+    addTransform(name: string, transform: (this: FilterContext, content: string) => string | Promise<string>): void;
     addCollection(name: string, build: (collections: CollectionApi) => unknown): void;
     addTemplate(virtualInputPath: string, content: unknown, data?: Record<string, unknown>): void;
     addTemplateFormats(formats: string | string[]): void;
