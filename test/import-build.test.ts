@@ -49,6 +49,25 @@ describe("an imported WordPress-era blog, built", () => {
     expect(site.paths).not.toContain("/an-unfinished-thought/");
   });
 
+  it("serves the old blog's pages at their URLs, in the site's frame, their links checked with the rest", async () => {
+    const projects = await site.document("/projects/");
+    expect(text(projects.querySelector("main h1"))).toBe("Projects");
+    expect(projects.querySelector("title")!.textContent).toMatch(/^Projects · /);
+    expect(projects.querySelector('meta[name="description"]')!.getAttribute("content")).toBe("Things I have built.");
+    const prose = projects.querySelector("main .prose")!;
+    expect(prose.querySelector('a[href="/container-tutorials-part-1/"]')).not.toBeNull();
+    expect(prose.querySelector('img[src="/images/logo.png"]')).not.toBeNull();
+    // Jekyll's Liquid, kept as text, is text here too: no template engine reads an imported page.
+    expect(text(prose)).toContain("A note on templates: {{ page.title }} is Liquid");
+    const contact = await site.document("/contact/");
+    expect(text(contact.querySelector("main h1"))).toBe("Contact");
+    expect(contact.querySelector('main .prose img[src="/wp-content/uploads/2007/04/console-output.png"]')!.getAttribute("alt")).toBe("Console output");
+    const sitemap = await site.read("/sitemap.xml");
+    for (const url of ["/projects/", "/contact/"]) expect(sitemap).toContain(`${url}</loc>`);
+    // The site's own about page keeps its URL; the old one was reported, not written.
+    expect(text((await site.document("/about/")).querySelector("main h1"))).toBe("About");
+  });
+
   it("publishes HTML posts as written: <br> runs and <pre> with <br> inside, not passed through markdown", async () => {
     const body = (await site.document("/container-tutorials-part-1/")).querySelector(".post-body")!;
     expect(body.querySelector("pre")!.innerHTML).toBe('&lt;component id="calculator"&gt;<br>  &lt;parameters&gt;<br>    &lt;rate&gt;0.125&lt;/rate&gt;<br>  &lt;/parameters&gt;<br>&lt;/component&gt;');
@@ -78,10 +97,12 @@ describe("an imported WordPress-era blog, built", () => {
     expect([...hrefs].filter((link) => link.includes("bittercoder.com"))).toEqual([]);
   });
 
-  it("reports the old broken references as warnings, by the line of the post that holds them, and builds", async () => {
+  it("reports the old broken references as warnings, by the line of the post or page that holds them, and builds", async () => {
     const lines = (await readFile(path.join(input, "posts/container-tutorials-part-4.html"), "utf8")).split("\n");
     const lineOf = (link: string) => lines.findIndex((line) => line.includes(link)) + 1;
+    const pageLine = (await readFile(path.join(input, "pages/contact.njk"), "utf8")).split("\n").findIndex((line) => line.includes("/guestbook/")) + 1;
     expect(warnings.filter((line) => line.includes("known broken link"))).toEqual([
+      `warning: pages/contact.njk:${pageLine}: a href: found "/guestbook/"; a known broken link, recorded in _data/known-broken-links.json: it still leads nowhere`,
       `warning: posts/container-tutorials-part-4.html:${lineOf("never-uploaded.png")}: img src: found "/wp-content/uploads/2007/05/never-uploaded.png"; a known broken link, recorded in _data/known-broken-links.json: it still leads nowhere`,
       `warning: posts/container-tutorials-part-4.html:${lineOf("/category/castle/")}: a href: found "/category/castle/"; a known broken link, recorded in _data/known-broken-links.json: it still leads nowhere`,
     ]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseJekyllDate } from "../lib/import/jekyll-dates.ts";
 import { rewriteOwnLinks, siteLinks, type OwnLinks } from "../lib/import/links.ts";
 import { convertLiquid, dropAttributeLists } from "../lib/import/liquid.ts";
+import { jekyllPageUrl } from "../lib/import/pages.ts";
 import { jekyllPostUrl } from "../lib/import/permalinks.ts";
 import { proposeSeries } from "../lib/import/series.ts";
 
@@ -23,6 +24,21 @@ describe("Jekyll permalink styles", () => {
 
   it("leaves no double slash where a post has no categories", () => {
     expect(jekyllPostUrl("pretty", { ...post, categories: [] })).toBe("/2007/04/09/Hello_World/");
+  });
+});
+
+describe("Jekyll's URLs for pages", () => {
+  it.each([
+    ["/:title/", "about.md", undefined, "/about/"],
+    ["pretty", "about.md", undefined, "/about/"],
+    ["date", "about.md", undefined, "/about.html"],
+    ["/:year/:title:output_ext", "contact.html", undefined, "/contact.html"],
+    ["/:title/", "about.md", "/me/", "/me/"],
+    ["/:title/", "about.md", "me/", "/me/"],
+    ["date", "about.md", "/:basename/", "/about/"],
+    ["/:title/", "about.md", "/about", "/about.html"],
+  ])("under %s, %s with permalink %s is at %s", (permalink, file, own, url) => {
+    expect(jekyllPageUrl({ permalink }, file, own)).toBe(url);
   });
 });
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { splitFrontMatter } from "../lib/content/front-matter.ts";
 import { FIXTURE_EMAILS, OLD_HOST, runImport, snapshot, WORDPRESS_ERA_SITE, type ImportRun } from "./helpers/import.ts";
-import { makeFixtureSite, post } from "./helpers/site.ts";
+import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
 
 const AUTHORS_OWN_POST = post({ title: "My own post", date: "2016-06-01" }, "The author's text.\n");
 
@@ -91,6 +91,24 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     expect((await frontMatter(site, "posts/an-old-address.html")).data).toMatchObject({ permalink: "/2009/07/15/an-old-address/", tags: ["Windsor", "Castle"] });
   });
 
+  it("writes the Jekyll pages as Eleventy pages at the URLs they had, converted as posts are, and no page whose URL is taken", async () => {
+    const sitesOwnPages = new Set((await snapshot(path.join(REPO, "pages"))).keys());
+    expect([...(await snapshot(path.join(site, "pages"))).keys()].filter((file) => !sitesOwnPages.has(file)).sort()).toEqual(["contact.njk", "projects.md"]);
+    await expect(readFile(path.join(site, "pages/about.md"))).rejects.toThrow(/ENOENT/);
+    await expect(readFile(path.join(site, "pages/tutorials.md"))).rejects.toThrow(/ENOENT/);
+    const projects = await frontMatter(site, "pages/projects.md");
+    expect(projects.data).toEqual({ layout: "layouts/page.njk", title: "Projects", description: "Things I have built.", permalink: "/projects/", templateEngineOverride: "md" });
+    expect(projects.body).toContain("Code I wrote for The bitter coder, mostly about [Windsor](/container-tutorials-part-1/).");
+    expect(projects.body).toContain("![The logo](/images/logo.png)");
+    expect(projects.body).toContain("A note on templates: {{ page.title }} is Liquid");
+    expect(projects.body).not.toContain("{:");
+    // A page without a permalink: Jekyll's own, /contact/ under the /:title/ style.
+    const contact = await frontMatter(site, "pages/contact.njk");
+    expect(contact.data).toEqual({ layout: "layouts/page.njk", title: "Contact", permalink: "/contact/", templateEngineOverride: "html" });
+    expect(contact.body).toContain('<a href="/container-tutorials-part-1/">the first tutorial</a>');
+    expect(contact.body).toContain('<img src="/wp-content/uploads/2007/04/console-output.png" alt="Console output">');
+  });
+
   it("records feed ids by jekyll-feed's rule for the published posts, and the old broken references", async () => {
     const ledger = JSON.parse(await readFile(path.join(site, "_data/feed-ids.json"), "utf8")) as Record<string, { file: string }>;
     expect(Object.fromEntries(Object.entries(ledger).map(([id, entry]) => [id, entry.file]))).toEqual({
@@ -102,10 +120,13 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
       "/kramdown-notes": "posts/kramdown-notes.md",
     });
     const broken = JSON.parse(await readFile(path.join(site, "_data/known-broken-links.json"), "utf8")) as Array<{ file: string; line: number; link: string }>;
-    const lines = (await readFile(path.join(site, "posts/container-tutorials-part-4.html"), "utf8")).split("\n");
-    expect(broken.map((entry) => entry.link)).toEqual(["/wp-content/uploads/2007/05/never-uploaded.png", "/category/castle/"]);
+    expect(broken.map((entry) => [entry.file, entry.link])).toEqual([
+      ["pages/contact.njk", "/guestbook/"],
+      ["posts/container-tutorials-part-4.html", "/wp-content/uploads/2007/05/never-uploaded.png"],
+      ["posts/container-tutorials-part-4.html", "/category/castle/"],
+    ]);
     for (const entry of broken) {
-      expect(entry.file).toBe("posts/container-tutorials-part-4.html");
+      const lines = (await readFile(path.join(site, entry.file), "utf8")).split("\n");
       expect(lines[entry.line - 1]).toContain(entry.link);
     }
   });
@@ -131,9 +152,10 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     expect(run.stdout).toMatch(/Drafts: +1\n/);
     expect(run.stdout).toMatch(/Comments archived: +4 /);
     expect(run.stdout).toMatch(/Images copied: +3 /);
-    expect(run.stdout).toMatch(/Links rewritten: +9\n/);
-    expect(run.stdout).toMatch(/Broken references: +2 /);
-    expect(run.stdout).toMatch(/Skipped: +1\n/);
+    expect(run.stdout).toMatch(/Pages: +2 /);
+    expect(run.stdout).toMatch(/Links rewritten: +14\n/);
+    expect(run.stdout).toMatch(/Broken references: +3 /);
+    expect(run.stdout).toMatch(/Skipped: +3\n/);
     expect(run.stdout).toMatch(/Not imported: +5 /);
     // WordPress-only keys are listed once, with the number of posts, not once per post.
     expect(run.stdout.match(/wordpress_id/g)).toHaveLength(1);
@@ -148,7 +170,9 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
       /_posts\/2015-03-01-kramdown-notes\.md:11: dropped the kramdown attribute list "\{: \.center\}"/,
       /_posts\/2016-06-01-existing-post\.md: skipped: posts\/existing-post\.md already exists/,
       /posts\/container-tutorials-part-4\.html:7: broken reference "\/wp-content\/uploads\/2007\/05\/never-uploaded\.png"/,
-      /about\.md: a page \(\/about\/\), not imported/,
+      /about\.md: skipped: its URL \/about\/ is taken: \/about\/ belongs to the site's own \/about\/ pages/,
+      /tutorials\.md: skipped: its URL \/container-tutorials-part-1\/ is taken: \/container-tutorials-part-1\/index\.html belongs to the post posts\/container-tutorials-part-1\.html/,
+      /projects\.md:8: dropped the kramdown attribute list "\{: \.lead\}"/,
     ]) {
       expect(review).toMatch(expected);
     }
@@ -164,7 +188,7 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     const before = await snapshot(site);
     const again = await runImport(WORDPRESS_ERA_SITE, site, "--host", OLD_HOST);
     expect(again.stdout).toMatch(/^Wrote 0 files\./);
-    expect(again.stdout).toMatch(/Skipped: +1\n/);
+    expect(again.stdout).toMatch(/Skipped: +3\n/);
     expect(await snapshot(site)).toEqual(before);
   });
 });

@@ -13,7 +13,7 @@ import { MISSING_IMAGE_FIELD } from "./media.ts";
 export const BROKEN_LINKS_FILE = "_data/known-broken-links.json";
 
 export interface KnownBrokenLink {
-  /** The post, relative to the site: `posts/hello.html`. */
+  /** The post or page, relative to the site: `posts/hello.html`, `pages/contact.njk`. */
   file: string;
   /** Where the link was when it was recorded (it may move as the post is edited). */
   line: number;
@@ -69,7 +69,8 @@ export function partitionBrokenLinks(ledger: readonly KnownBrokenLink[], broken:
   const unknown: BrokenLink[] = [];
   const stillBroken = new Set<KnownBrokenLink>();
   for (const link of broken) {
-    const matching = link.postFiles.flatMap((file) => entries.get(keyOf(file, link.sitePath)) ?? []);
+    // Recorded against the post whose text holds it, or the page (an imported one) that does.
+    const matching = [...new Set([...link.postFiles, link.issue.file])].flatMap((file) => entries.get(keyOf(file, link.sitePath)) ?? []);
     if (matching.length > 0) {
       known.push(link);
       for (const entry of matching) stillBroken.add(entry);

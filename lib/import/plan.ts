@@ -1,11 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { LEDGER_FILE, type FeedLedger } from "../content/feed-ledger.ts";
 import { jekyllPostId, POSTS_DIR, SERIES_FILE, SITE_FILE } from "../content/model.ts";
+import { OutputPaths } from "../content/paths.ts";
 import { BROKEN_LINKS_FILE, linkSitePath, type KnownBrokenLink } from "../content/known-broken-links.ts";
 import { listStaticFiles, readStaticFolders, staticSitePath } from "../content/static-files.ts";
 import { ImportError, listFiles, readJekyllSite, type JekyllSite } from "./jekyll-site.ts";
 import { siteLinks, type OwnLinks } from "./links.ts";
+import { convertPage, PAGES_DIR, type ConvertedPage } from "./pages.ts";
 import { convertPost, isBadInput, oldAddressOf, readSourcePost, type BadInput, type ConvertedPost, type SourcePost } from "./posts.ts";
 import { proposeSeries, type SeriesProposal } from "./series.ts";
 import { writeFrontMatter } from "./yaml.ts";
@@ -50,7 +52,8 @@ export interface ImportReport {
   attention: Attention[];
   /** Source keys dropped, with the number of posts that carried each. */
   droppedKeys: Map<string, number>;
-  pages: Array<{ file: string; url: string }>;
+  /** Pages imported (or already as the import would write them). */
+  pages: number;
   series: SeriesProposal[];
 }
 
@@ -68,7 +71,7 @@ const GENERATED_PREFIXES = ["/archive/", "/about/", "/series/", "/tags/", "/note
 /** Reads the whole Jekyll site and decides every file to write, without writing any. */
 export function planImport(options: ImportOptions): ImportPlan {
   const site = readJekyllSite(options.source);
-  const report: ImportReport = { posts: { markdown: 0, html: 0 }, drafts: 0, comments: 0, imagesCopied: 0, filesCopied: 0, linksRewritten: 0, brokenReferences: [], skipped: [], unchanged: 0, badInputs: [], attention: [], droppedKeys: new Map(), pages: [], series: [] };
+  const report: ImportReport = { posts: { markdown: 0, html: 0 }, drafts: 0, comments: 0, imagesCopied: 0, filesCopied: 0, linksRewritten: 0, brokenReferences: [], skipped: [], unchanged: 0, badInputs: [], attention: [], droppedKeys: new Map(), pages: 0, series: [] };
   const sources = readSources(site, report);
   const hosts = ownHosts(site, options.hosts ?? []);
   const own: OwnLinks = {
@@ -95,12 +98,13 @@ export function planImport(options: ImportOptions): ImportPlan {
   const copied = planStaticFiles(site, options.target, report, writes);
   const registered = readStaticFolders(options.target);
   const staticFolders = site.staticFolders.filter((folder) => !registered.includes(folder));
-  report.pages = site.pageFiles.map((file) => ({ file, url: pageUrl(site, file) }));
   for (const folder of site.unpublishableFolders) report.attention.push({ file: `${folder}/`, message: `a folder of static files, not copied: ${folder}/ belongs to this site's generator; move what is still linked into images/ and change the links` });
 
-  const known = knownPaths(options.target, converted, copied);
-  report.brokenReferences = written.flatMap((post) => brokenReferences(post, known));
-  planDataFiles(options, written, report, writes);
+  const pages = planPages(site, { own, postUrls, posts: converted, copied }, options.target, report, writes);
+
+  const known = knownPaths(options.target, converted, copied, pages);
+  report.brokenReferences = [...written, ...pages].flatMap((document) => brokenReferences(document, known));
+  planDataFiles(options, written, pages, report, writes);
   planTimeZone(site, options.target, report, writes);
   return { writes, staticFolders, report };
 }
@@ -193,37 +197,95 @@ function planStaticFiles(site: JekyllSite, target: string, report: ImportReport,
   return copied;
 }
 
-function pageUrl(site: JekyllSite, file: string): string {
-  const permalink = /^permalink:\s*["']?([^"'\n]+)/m.exec(readFileSync(path.join(site.root, file), "utf8"))?.[1]?.trim();
-  return permalink ?? `/${file.replace(/\.[^.]+$/, ".html")}`;
-}
-
-/** Every site path a link may point at once the import is done: posts, static files, the site's own pages. */
-function knownPaths(target: string, posts: readonly ConvertedPost[], copied: readonly string[]): Set<string> {
+/** Every site path a link may point at once the import is done: posts, static files, pages, the site's own pages. */
+function knownPaths(target: string, posts: readonly ConvertedPost[], copied: readonly string[], pages: readonly ConvertedPage[]): Set<string> {
   const known = new Set<string>(["/"]);
   for (const post of posts) known.add(post.url);
   for (const file of copied) known.add(staticSitePath(file));
-  for (const file of existsSync(path.join(target, POSTS_DIR)) ? listFiles(target, POSTS_DIR) : []) {
-    const permalink = /^permalink:\s*["']?([^"'\n]+)/m.exec(readText(target, file) ?? "")?.[1]?.trim();
-    known.add(permalink ?? `/${path.posix.basename(file).replace(/\.[^.]+$/, "")}/`);
-  }
+  for (const url of sitePostUrls(target).keys()) known.add(url);
   for (const sitePath of listStaticFiles(target, readStaticFolders(target)).keys()) known.add(sitePath);
+  for (const page of pages) known.add(page.url);
   return known;
 }
 
-function brokenReferences(post: ConvertedPost & { file: string; content: string }, known: ReadonlySet<string>): KnownBrokenLink[] {
-  const offset = post.content.length - post.text.length;
-  const bodyStartLine = post.content.slice(0, offset).split("\n").length - 1;
-  return siteLinks(post.text, post.format).flatMap(({ line, link }) => {
+/** The URLs of the site's own posts, each with its file. */
+function sitePostUrls(target: string): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const file of existsSync(path.join(target, POSTS_DIR)) ? listFiles(target, POSTS_DIR) : []) {
+    urls.set(literalPermalink(readText(target, file)) ?? `/${path.posix.basename(file).replace(/\.[^.]+$/, "")}/`, file);
+  }
+  return urls;
+}
+
+/** The URLs of the site's own pages (pages/ and templates at the root) that name a fixed permalink, each with its file. */
+function sitePageUrls(target: string): Map<string, string> {
+  const templates = [
+    ...(existsSync(path.join(target, PAGES_DIR)) ? listFiles(target, PAGES_DIR) : []),
+    ...readdirSync(target, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name),
+  ].filter((file) => /\.(?:njk|md)$/.test(file) && !/^readme\./i.test(file));
+  const urls = new Map<string, string>();
+  for (const file of templates) {
+    const permalink = literalPermalink(readText(target, file));
+    if (permalink !== undefined && !permalink.includes("{")) urls.set(permalink, file);
+  }
+  return urls;
+}
+
+function literalPermalink(text: string | undefined): string | undefined {
+  return /^permalink:\s*["']?([^"'\n]+)/m.exec(text ?? "")?.[1]?.trim();
+}
+
+/**
+ * Pages keep the URL Jekyll gave them, as Eleventy pages in pages/. A page
+ * whose URL a post, a static file, another page or the site's own pages
+ * already have is skipped and listed, as is one whose file the author has
+ * written differently.
+ */
+function planPages(site: JekyllSite, sources: { own: OwnLinks; postUrls: ReadonlyMap<string, string>; posts: readonly ConvertedPost[]; copied: readonly string[] }, target: string, report: ImportReport, writes: PlannedWrite[]): ConvertedPage[] {
+  const converted: ConvertedPage[] = [];
+  for (const file of site.pageFiles) {
+    const page = convertPage(site, file, readFileSync(path.join(site.root, file)), sources.own, sources.postUrls);
+    if (Array.isArray(page)) report.badInputs.push(...page);
+    else if (page) converted.push(page);
+    else report.attention.push({ file, message: "a page with published: false, not imported" });
+  }
+  const outputs = new OutputPaths([...listStaticFiles(target, readStaticFolders(target)).keys(), ...sources.copied.map(staticSitePath)]);
+  for (const [url, file] of sitePostUrls(target)) outputs.claimFolder(url, `the post ${file}`);
+  for (const post of sources.posts) outputs.claimFolder(post.url, `the post ${POSTS_DIR}/${post.slug}.${post.format}`);
+  const ownFiles = new Set(converted.map((page) => page.file));
+  for (const [url, file] of sitePageUrls(target)) if (!ownFiles.has(file)) outputs.claimFolder(url, `the page ${file}`);
+
+  const planned: ConvertedPage[] = [];
+  for (const page of converted) {
+    const taken = outputs.claimFolder(page.url, `the page ${page.file}`);
+    const existing = readText(target, page.file);
+    if (taken) report.skipped.push({ file: page.source, message: `its URL ${page.url} is taken: ${taken.path} belongs to ${taken.owner}. It was not imported; move what is still wanted there` });
+    else if (existing !== undefined && existing !== page.content) report.skipped.push({ file: page.source, message: `${page.file} already exists and was left as it is` });
+    else {
+      if (existing === undefined) writes.push({ path: page.file, content: page.content });
+      else report.unchanged++;
+      planned.push(page);
+      report.pages++;
+      report.linksRewritten += page.linksRewritten;
+      for (const note of page.notes) report.attention.push({ file: page.source, line: note.line, message: note.message });
+    }
+  }
+  return planned;
+}
+
+function brokenReferences(document: { file: string; content: string; text: string; format: "md" | "html" }, known: ReadonlySet<string>): KnownBrokenLink[] {
+  const offset = document.content.length - document.text.length;
+  const bodyStartLine = document.content.slice(0, offset).split("\n").length - 1;
+  return siteLinks(document.text, document.format).flatMap(({ line, link }) => {
     const sitePath = linkSitePath(link);
     if (GENERATED_PREFIXES.some((prefix) => sitePath.startsWith(prefix))) return [];
     const candidates = [sitePath, `${sitePath}/`, sitePath.replace(/index\.html?$/, "")];
-    return candidates.some((candidate) => known.has(candidate)) ? [] : [{ file: post.file, line: bodyStartLine + line, link }];
+    return candidates.some((candidate) => known.has(candidate)) ? [] : [{ file: document.file, line: bodyStartLine + line, link }];
   });
 }
 
 /** The feed-id ledger, the known-broken-links ledger and the series, merged with what the site has. */
-function planDataFiles(options: ImportOptions, posts: ReadonlyArray<ConvertedPost & { file: string; created: boolean }>, report: ImportReport, writes: PlannedWrite[]): void {
+function planDataFiles(options: ImportOptions, posts: ReadonlyArray<ConvertedPost & { file: string; created: boolean }>, pages: readonly ConvertedPage[], report: ImportReport, writes: PlannedWrite[]): void {
   const created = posts.filter((post) => post.created);
   const planJson = (file: string, before: unknown, after: unknown) => {
     const text = `${JSON.stringify(after, null, 2)}\n`;
@@ -242,7 +304,7 @@ function planDataFiles(options: ImportOptions, posts: ReadonlyArray<ConvertedPos
   planJson(LEDGER_FILE, ledger, sortKeys(nextLedger));
 
   const broken = readJson<KnownBrokenLink[]>(options.target, BROKEN_LINKS_FILE);
-  const rewrittenFiles = new Set(created.map((post) => post.file));
+  const rewrittenFiles = new Set([...created.map((post) => post.file), ...pages.filter((page) => writes.some((write) => write.path === page.file)).map((page) => page.file)]);
   const createdReferences = report.brokenReferences.filter((entry) => rewrittenFiles.has(entry.file));
   const nextBroken = [...(broken ?? []).filter((entry) => !rewrittenFiles.has(entry.file)), ...createdReferences].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.link.localeCompare(b.link));
   planJson(BROKEN_LINKS_FILE, broken, nextBroken);

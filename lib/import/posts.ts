@@ -60,6 +60,33 @@ export function readSourcePost(site: JekyllSite, source: string, bytes: Buffer):
   const fileName = path.posix.basename(source);
   const named = POST_NAME.exec(fileName);
   if (!named) return { file: source, message: `found a file name without a date; expected YYYY-MM-DD-<slug>.md|.markdown|.html, the name Jekyll reads a post's date from (Jekyll skipped this file)` };
+  const document = readSourceDocument(source, bytes);
+  if (isBadInput(document)) return document;
+  const { data: fields, text } = document;
+  const fileDate = parseJekyllDate(named[1], site.timeZone);
+  const date = fields.date === undefined ? fileDate : parseJekyllDate(fields.date, site.timeZone);
+  if (!date) return { file: source, line: lineOfKey(text, "date"), message: `date: found ${JSON.stringify(String(fields.date ?? named[1]))}; expected a date like 2007-04-19 10:22:11 +0000` };
+  const slug = typeof fields.slug === "string" && fields.slug.trim() !== "" ? fields.slug.trim() : named[2]!;
+  if (!SLUG.test(slug)) return { file: source, message: `found the slug ${JSON.stringify(slug)}; expected lower-case letters and digits joined by hyphens, the site's rule for post file names. Renaming it (e.g. to ${suggestSlug(slug)}) changes its URL and feed id, so it was not imported: rename it in the source, or give it a slug:, and import again` };
+  const folderCategories = path.posix.dirname(source).split("/").filter((part) => part !== "_posts" && part !== ".");
+  const categories = [...folderCategories, ...asList(fields.categories ?? fields.category)];
+  const input = { slug, date: date.wall, categories };
+  const permalink = typeof fields.permalink === "string" && fields.permalink.trim() !== "" ? fields.permalink.trim() : undefined;
+  const url = permalink === undefined ? jekyllPostUrl(site.permalink, input) : permalink.includes(":") ? jekyllPostUrl(permalink, input) : permalink.startsWith("/") ? permalink : `/${permalink}`;
+  const format = /\.html?$/i.test(fileName) ? "html" : "md";
+  return { source, name: fileName.replace(/\.[^.]+$/, ""), slug, format, url, date, data: fields, body: document.body, bodyLineOffset: document.bodyLineOffset };
+}
+
+/** A Jekyll source file's front matter and body, as read: posts and pages alike. */
+export interface SourceDocument {
+  data: Record<string, unknown>;
+  text: string;
+  body: string;
+  bodyLineOffset: number;
+}
+
+/** Reads a Jekyll file with front matter; a bad input names what keeps it from being imported at all. */
+export function readSourceDocument(source: string, bytes: Buffer): SourceDocument | BadInput {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -77,22 +104,10 @@ export function readSourcePost(site: JekyllSite, source: string, bytes: Buffer):
   if (document.bodyLineOffset === 0 || data === null || typeof data !== "object" || Array.isArray(data)) {
     return { file: source, line: 1, message: "found no front matter map; expected --- lines around fields such as title:" };
   }
-  const fields = data as Record<string, unknown>;
-  const fileDate = parseJekyllDate(named[1], site.timeZone);
-  const date = fields.date === undefined ? fileDate : parseJekyllDate(fields.date, site.timeZone);
-  if (!date) return { file: source, line: lineOfKey(text, "date"), message: `date: found ${JSON.stringify(String(fields.date ?? named[1]))}; expected a date like 2007-04-19 10:22:11 +0000` };
-  const slug = typeof fields.slug === "string" && fields.slug.trim() !== "" ? fields.slug.trim() : named[2]!;
-  if (!SLUG.test(slug)) return { file: source, message: `found the slug ${JSON.stringify(slug)}; expected lower-case letters and digits joined by hyphens, the site's rule for post file names. Renaming it (e.g. to ${suggestSlug(slug)}) changes its URL and feed id, so it was not imported: rename it in the source, or give it a slug:, and import again` };
-  const folderCategories = path.posix.dirname(source).split("/").filter((part) => part !== "_posts" && part !== ".");
-  const categories = [...folderCategories, ...asList(fields.categories ?? fields.category)];
-  const input = { slug, date: date.wall, categories };
-  const permalink = typeof fields.permalink === "string" && fields.permalink.trim() !== "" ? fields.permalink.trim() : undefined;
-  const url = permalink === undefined ? jekyllPostUrl(site.permalink, input) : permalink.includes(":") ? jekyllPostUrl(permalink, input) : permalink.startsWith("/") ? permalink : `/${permalink}`;
-  const format = /\.html?$/i.test(fileName) ? "html" : "md";
-  return { source, name: fileName.replace(/\.[^.]+$/, ""), slug, format, url, date, data: fields, body: document.body, bodyLineOffset: document.bodyLineOffset };
+  return { data: data as Record<string, unknown>, text, body: document.body, bodyLineOffset: document.bodyLineOffset };
 }
 
-export function isBadInput(value: SourcePost | BadInput): value is BadInput {
+export function isBadInput<T extends object>(value: T | BadInput): value is BadInput {
   return "message" in value;
 }
 
@@ -107,21 +122,10 @@ export function oldAddressOf(post: SourcePost, hosts: ReadonlySet<string>): stri
 
 /** Converts a post's body and front matter for this site; returns the Liquid it cannot convert as bad inputs. */
 export function convertPost(site: JekyllSite, post: SourcePost, own: OwnLinks, postUrls: ReadonlyMap<string, string>): ConvertedPost | BadInput[] {
-  const liquid = convertLiquid(post.body, post.format, { site: site.config, postUrls, lineOffset: post.bodyLineOffset });
-  if (liquid.errors.length > 0) return liquid.errors.map((error) => ({ file: post.source, line: error.line, message: error.message }));
-  let text = liquid.text;
-  const notes: SourceNote[] = [];
-  if (post.format === "md") {
-    const dropped = dropAttributeLists(text, post.bodyLineOffset);
-    text = dropped.text;
-    notes.push(...dropped.notes);
-  }
   const separator = post.data.excerpt_separator ?? site.config.excerpt_separator;
-  if (typeof separator === "string" && separator.trim() !== "" && separator.trim() !== "<!--more-->" && text.includes(separator)) {
-    text = text.replace(separator, "\n<!--more-->\n");
-  }
-  const rewritten = rewriteOwnLinks(text, post.format, own);
-  text = `${rewritten.text.replace(/^\s*\n/, "").replace(/\s+$/, "")}\n`;
+  const body = convertBody(site, { ...post, excerptSeparator: typeof separator === "string" ? separator : undefined }, own, postUrls);
+  if (Array.isArray(body)) return body;
+  const { text, notes } = body;
 
   const { data } = post;
   const title = data.title === undefined || data.title === null || String(data.title).trim() === "" ? titleFromSlug(post.slug) : String(data.title).trim();
@@ -144,7 +148,33 @@ export function convertPost(site: JekyllSite, post: SourcePost, own: OwnLinks, p
     ...(comments.comments.length > 0 ? { comments: comments.comments } : {}),
   };
   const droppedKeys = Object.keys(data).filter((key) => !MAPPED_KEYS.has(key));
-  return { ...post, title, tags, draft, comments: comments.comments, fields, text, linksRewritten: rewritten.rewritten, droppedKeys, notes };
+  return { ...post, title, tags, draft, comments: comments.comments, fields, text, linksRewritten: body.linksRewritten, droppedKeys, notes };
+}
+
+/** A body converted for this site: Liquid resolved, kramdown's attribute lists dropped, the old blog's links made site paths. */
+export interface ConvertedBody {
+  text: string;
+  linksRewritten: number;
+  notes: SourceNote[];
+}
+
+/** Converts a post's or a page's body; returns the Liquid it cannot convert as bad inputs. */
+export function convertBody(site: JekyllSite, document: { source: string; format: "md" | "html"; body: string; bodyLineOffset: number; excerptSeparator?: string }, own: OwnLinks, postUrls: ReadonlyMap<string, string>): ConvertedBody | BadInput[] {
+  const liquid = convertLiquid(document.body, document.format, { site: site.config, postUrls, lineOffset: document.bodyLineOffset });
+  if (liquid.errors.length > 0) return liquid.errors.map((error) => ({ file: document.source, line: error.line, message: error.message }));
+  let text = liquid.text;
+  const notes: SourceNote[] = [];
+  if (document.format === "md") {
+    const dropped = dropAttributeLists(text, document.bodyLineOffset);
+    text = dropped.text;
+    notes.push(...dropped.notes);
+  }
+  const separator = document.excerptSeparator;
+  if (separator !== undefined && separator.trim() !== "" && separator.trim() !== "<!--more-->" && text.includes(separator)) {
+    text = text.replace(separator, "\n<!--more-->\n");
+  }
+  const rewritten = rewriteOwnLinks(text, document.format, own);
+  return { text: `${rewritten.text.replace(/^\s*\n/, "").replace(/\s+$/, "")}\n`, linksRewritten: rewritten.rewritten, notes };
 }
 
 function dedupe(tags: string[]): string[] {
@@ -157,7 +187,7 @@ function stripTags(html: string): string {
 }
 
 /** Jekyll's title for a post without one: the slug's words, capitalised. */
-function titleFromSlug(slug: string): string {
+export function titleFromSlug(slug: string): string {
   return slug.split(/[-_]+/).filter(Boolean).map((word) => word[0]!.toUpperCase() + word.slice(1)).join(" ");
 }
 

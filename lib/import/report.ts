@@ -16,6 +16,7 @@ export function formatReport(plan: ImportPlan, options: { dryRun: boolean; apply
   lines.push(
     "",
     `Posts:              ${total} (${report.posts.markdown} markdown, ${report.posts.html} HTML)`,
+    `Pages:              ${report.pages} (in pages/, at the URLs they had)`,
     `Drafts:             ${report.drafts}`,
     `Comments archived:  ${report.comments} (readers' email addresses dropped)`,
     `Images copied:      ${report.imagesCopied} (${plural(report.filesCopied, "file")} copied in all)`,
@@ -41,7 +42,6 @@ export function formatReport(plan: ImportPlan, options: { dryRun: boolean; apply
     ...report.skipped.map((item) => ({ ...item, message: `skipped: ${item.message}` })),
     ...report.attention,
     ...report.brokenReferences.map((entry) => ({ file: entry.file, line: entry.line, message: `broken reference ${JSON.stringify(entry.link)}: nothing on the old site or this one is there` })),
-    ...report.pages.map((page) => ({ file: page.file, message: `a page (${page.url}), not imported: pages are the site's own templates; move its text there if it is still wanted` })),
   ];
   review.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
   if (review.length > 0) {
