@@ -1,5 +1,6 @@
 // The site's configuration: a table of contents. Each concern is one plugin in lib/.
-// Eleventy runs under tsx (see package.json) so these TypeScript imports load.
+// The commands run a compiled copy of this file, whose imports name the compiled
+// plugins (lib/launch.js); tests load it as it is, under tsx.
 //
 // Eleventy does templates, layouts, collections and routing: every page is a
 // template in pages/ (or the root) with its own front matter. The content model
@@ -31,7 +32,7 @@ export default function registerSite(eleventyConfig) {
   // restarts on lib/ edits instead (node --watch-path).
   eleventyConfig.setWatchJavaScriptDependencies(false);
   // Not pages: posts/ is the content model's input, the rest is not the site's.
-  eleventyConfig.addPlugin(inputIgnoresPlugin, { patterns: ["posts/**", "README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**", ".cache/**"] });
+  eleventyConfig.addPlugin(inputIgnoresPlugin, { patterns: ["posts/**", "README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**", ".cache/**", ".build/**"] });
 
   // The content model: posts, series, tags and notes, validated once per build.
   const blog = new Blog();

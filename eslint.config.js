@@ -3,7 +3,19 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "_site/**", "_dev-site/**", ".releases/**", "test/fixtures/**", "test/artifacts/**", "bench-results/**", "assets/js/**"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "_site/**",
+      "_dev-site/**",
+      ".releases/**",
+      ".build/**",
+      "test/fixtures/**",
+      "test/artifacts/**",
+      "bench-results/**",
+      "assets/js/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,6 +12,7 @@ import type { Server } from "node:http";
 import Eleventy from "@11ty/eleventy";
 import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { findContentError } from "../content/issues.ts";
+import { SITE_CONFIG } from "../tools/repository.ts";
 
 /** The slice of Eleventy's programmatic serve API this file uses (see cmd.cjs). */
 interface ServingEleventy {
@@ -23,7 +24,7 @@ interface ServingEleventy {
 }
 
 /** Folders the first build does not read; an event there is not an edit to wait for. */
-const NOT_SOURCES = /^(?:node_modules|\.git|\.releases|_site|_dev-site|test)(?:[\\/]|$)/;
+const NOT_SOURCES = /^(?:node_modules|\.git|\.releases|\.build|_site|_dev-site|test)(?:[\\/]|$)/;
 
 /** Resolves on the next change to a source file, a moment after the editor has finished writing. */
 function nextEdit(inputDir: string): Promise<void> {
@@ -53,7 +54,7 @@ async function emptyOutput(output: string): Promise<void> {
 
 const { values } = parseArgs({
   options: {
-    config: { type: "string", default: ".eleventy.js" },
+    config: { type: "string", default: SITE_CONFIG },
     input: { type: "string", default: "." },
     output: { type: "string", default: "_dev-site" },
     port: { type: "string", default: "8080" },

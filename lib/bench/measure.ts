@@ -3,22 +3,23 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { commandArguments, REPOSITORY, SITE_CONFIG } from "../tools/repository.ts";
 import { BODY_MARKER, type Corpus, type GeneratedPost } from "./corpus.ts";
 import type { ProcessReport } from "./process-report.ts";
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const BUILD_CMD = path.join(REPO, "lib/cli/build.ts");
-const IMPORT_CMD = path.join(REPO, "lib/cli/import.ts");
-const DEV_SERVER_CMD = path.join(REPO, "lib/authoring/dev-server.ts");
-const CONFIG = path.join(REPO, ".eleventy.js");
-const PROCESS_REPORTER = path.join(REPO, "lib/bench/process-report.ts");
+export const REPO = REPOSITORY;
+const BUILD_CMD = "cli/build";
+const IMPORT_CMD = "cli/import";
+const DEV_SERVER_CMD = "authoring/dev-server";
 /** Releases a measured build keeps: more than a benchmark makes, so none is pruned (deleted) while timed. */
 const KEEP_EVERY_RELEASE = "1000";
 
-/** Node under tsx, with the process reporter; tsx is resolved from this repository, as corpus folders have no node_modules. */
-function nodeArguments(script: string, extra: string[]): string[] {
-  return ["--import", import.meta.resolve("tsx"), "--import", PROCESS_REPORTER, script, ...extra];
+/**
+ * A command run as `npm run` runs it (compiled, when the bench is), with the
+ * process reporter; paths are absolute, as corpus folders have no node_modules.
+ */
+function nodeArguments(command: string, extra: string[]): string[] {
+  return [...commandArguments(command, ["bench/process-report"]), ...extra];
 }
 
 export interface BuildSample extends ProcessReport {
@@ -42,14 +43,14 @@ export async function measureImport(jekyllDir: string, siteDir: string, hosts: r
 }
 
 /** Runs one of the project's commands in a fresh process and times it; its output is kept only to explain a failure. */
-async function measureProcess(what: string, script: string, args: string[], cwd: string, env: Record<string, string>): Promise<BuildSample> {
+async function measureProcess(what: string, command: string, args: string[], cwd: string, env: Record<string, string>): Promise<BuildSample> {
   // Flush the last run's writes first, so each run is timed on its own.
   execFileSync("sync");
   const reportDir = await mkdtemp(path.join(tmpdir(), "blog-bench-report-"));
   const reportFile = path.join(reportDir, "report.json");
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, nodeArguments(script, args), {
+    const child = spawn(process.execPath, nodeArguments(command, args), {
       cwd,
       env: { ...process.env, ...env, BENCH_REPORT_FILE: reportFile },
       stdio: ["ignore", "pipe", "pipe"],
@@ -115,7 +116,7 @@ export interface EditSample {
  */
 export async function measureEdits(siteDir: string, corpus: Corpus, edits: number): Promise<EditSample[]> {
   const port = await freePort();
-  const child = spawn(process.execPath, nodeArguments(DEV_SERVER_CMD, [`--config=${CONFIG}`, "--input=.", "--output=_dev-site", `--port=${port}`]), {
+  const child = spawn(process.execPath, nodeArguments(DEV_SERVER_CMD, [`--config=${SITE_CONFIG}`, "--input=.", "--output=_dev-site", `--port=${port}`]), {
     cwd: siteDir,
     env: { ...process.env, BLOG_DRAFTS: "0" },
     stdio: ["ignore", "pipe", "pipe"],

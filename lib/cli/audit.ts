@@ -4,14 +4,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import Eleventy from "@11ty/eleventy";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { CHROME_PATH, CHROMIUM_FLAGS } from "../tools/chromium.ts";
+import { REPOSITORY, SITE_CONFIG } from "../tools/repository.ts";
 import { serveStatic } from "../tools/static-server.ts";
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PAGES = [
   ["Home", "/"],
   ["Post (part 3)", "/no-planned-downtime-chasm-part3/"],
@@ -35,7 +34,7 @@ async function main(): Promise<number> {
   try {
     process.env.SITE_URL = `${server.origin}/`;
     process.env.BLOG_DRAFTS = "0";
-    await new Eleventy(REPO, outputDir, { configPath: path.join(REPO, ".eleventy.js"), quietMode: true }).write();
+    await new Eleventy(REPOSITORY, outputDir, { configPath: SITE_CONFIG, quietMode: true }).write();
     built = true;
 
     const rows: AuditRow[] = [];

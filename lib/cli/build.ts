@@ -3,14 +3,12 @@
 // its checks passed, points <input>/_site at it in one atomic step. A failed
 // build leaves _site exactly as it was. See lib/publish/releases.ts.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Eleventy, { type UserConfig } from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
 import { SEARCH_HASHED_FOLDERS, SearchIndexBuilder, SearchIndexError, type BuiltPage } from "../search/search-index.ts";
+import { SITE_CONFIG } from "../tools/repository.ts";
 import { carryForwardAssets, createRelease, DEFAULT_KEEP, discardRelease, markPublished, pruneReleases, publishPaths, readLiveSite, RELEASES_DIR, removeIncompleteReleases, switchLiveSite, type LiveSite } from "../publish/releases.ts";
-
-const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.eleventy.js");
 
 /** Eleventy's log lines, held back: on success they are noise, on a content error the list says it all. */
 class HeldLog {
@@ -85,7 +83,7 @@ async function main(): Promise<number> {
   // Pages go to the search index as they render, so Pagefind works on the other core meanwhile.
   const search = new SearchIndexBuilder();
   try {
-    const eleventy = new Eleventy(paths.root, release.dir, { configPath: CONFIG, quietMode: true, config: indexEachPage(search) });
+    const eleventy = new Eleventy(paths.root, release.dir, { configPath: SITE_CONFIG, quietMode: true, config: indexEachPage(search) });
     (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
     const [, pages] = (await eleventy.write()) as [unknown, BuiltPage[]];
     // The checks have passed: the release gets its own search index before it goes live.
