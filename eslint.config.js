@@ -14,6 +14,7 @@ export default tseslint.config(
       "test/artifacts/**",
       "bench-results/**",
       "assets/js/**",
+      "lib/bench/eleventy-base-blog/**",
     ],
   },
   js.configs.recommended,

@@ -1,27 +1,52 @@
-// `npm run bench`: builds synthetic corpora of several sizes and reports build
-// time, peak memory, the search index's cost and the dev server's edit latency.
-// A report, never a test.
-//
-//   npm run bench -- [--sizes 3,300,3000] [--large] [--runs 3] [--edits 5] [--edit-size 300] [--no-edits]
-//                    [--search-sizes 300,3000] [--query-size 400] [--query scale] [--output bench-results/latest.json]
-//   npm run bench -- [--media-sizes 300,3000]   (what images and highlighting add, cold and warm image cache)
-//   npm run bench -- --highlighters [--posts 3000]   (Prism against Shiki: accuracy and cost, then exits)
-//   npm run bench -- --import [--runs 3]             (import of a Jekyll blog of 400 posts and 300 images, and the build after it, then exits)
+// `npm run bench`: builds synthetic corpora of several sizes, each paired run by
+// run with Hugo (and with eleventy-base-blog where asked), and reports every
+// speed figure: cold builds, a warm build after an edit, the dev server's edit
+// latency, images and code, and the search index. A report, never a test.
+// `npm run bench -- --help` lists the options (USAGE below).
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { generateCorpus, IMAGE_POOL, WITH_MEDIA, writeCorpusSite, type CorpusMedia } from "../bench/corpus.ts";
-import { measureBuild, measureEdits, REPO, type BuildSample, type EditSample } from "../bench/measure.ts";
-import { measureFirstQuery, measureSearchIndex, type FirstQuerySample, type SearchIndexSample } from "../bench/search.ts";
-import { IMAGE_CACHE_DIR } from "../content/images.ts";
+import { generateCorpus, WITH_MEDIA, writeCorpusSite, type Corpus, type CorpusMedia } from "../bench/corpus.ts";
+import { eleventyBaseBlogProblem, measureEleventyBaseBlogBuild, prepareEleventyBaseBlog, writeEleventyBaseBlogSite } from "../bench/eleventy-base-blog.ts";
+import { hugoVersion, measureHugoBuild, writeHugoSite } from "../bench/hugo.ts";
+import { measureBuild, measureEdits, REPO } from "../bench/measure.ts";
+import { pairedRatios, pairedRuns, spread, summarise, type Contestant } from "../bench/pairing.ts";
+import { printReport, type BenchResults, type MediaFigures, type SizeFigures } from "../bench/report.ts";
+import { measureFirstQuery, measureSearchIndex, type SearchIndexSample } from "../bench/search.ts";
+import { canMeasureCommands } from "../bench/timing.ts";
+import { measureWarmBuilds, removeCache, removeCacheButImages, seconds } from "../bench/warm.ts";
+
+const USAGE = `npm run bench -- [options]
+
+  --sizes 3,300,3000      cold builds of text-only corpora, each paired with Hugo ("" skips)
+  --large                 adds 10,000 posts to --sizes
+  --runs N                runs per size and variant (default: 7 at 3 posts, 5 up to 300, 3 above;
+                          5 warm builds)
+  --eleventy-sizes 300,3000   sizes also paired with eleventy-base-blog v9 ("" skips)
+  --warm-size 3000        warm build after a one-post edit, against Hugo's cold build, and its
+                          output compared with a cold build's ("" skips)
+  --media-sizes 300,3000  images and code: text, code, cold and warm image cache; the warm
+                          image cache paired with Hugo ("" skips)
+  --edits 10 --edit-size 300 [--no-edits]   the dev server's save-to-page latency
+  --search-sizes 300,3000 --query-size 400 --query scale   the search index ("" skips)
+  --output bench-results/latest.json        where the figures are written as JSON
+  --highlighters [--posts 3000]   Prism against Shiki: accuracy and cost, then exits
+  --import [--runs 3]             import of a Jekyll blog of 400 posts, then exits
+  --help                          this list
+
+Hugo is Debian's \`hugo\` package; without it on PATH the bench says so and skips the
+pairing. Peak memory and CPU time of Hugo and eleventy-base-blog are read by GNU time
+(/usr/bin/time, Debian's \`time\` package).`;
 
 const { values: options } = parseArgs({
   options: {
     sizes: { type: "string", default: "3,300,3000" },
     large: { type: "boolean", default: false },
-    runs: { type: "string", default: "3" },
-    edits: { type: "string", default: "5" },
+    runs: { type: "string" },
+    "eleventy-sizes": { type: "string", default: "300,3000" },
+    "warm-size": { type: "string", default: "3000" },
+    edits: { type: "string", default: "10" },
     "edit-size": { type: "string", default: "300" },
     "no-edits": { type: "boolean", default: false },
     "search-sizes": { type: "string", default: "300,3000" },
@@ -33,8 +58,14 @@ const { values: options } = parseArgs({
     highlighters: { type: "boolean", default: false },
     import: { type: "boolean", default: false },
     posts: { type: "string", default: "3000" },
+    help: { type: "boolean", default: false },
   },
 });
+
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 if (options.highlighters) {
   const { compareHighlighters } = await import("../bench/highlighters.ts");
@@ -44,7 +75,7 @@ if (options.highlighters) {
 
 if (options.import) {
   const { benchImport } = await import("../bench/import.ts");
-  console.log(await benchImport(positiveInteger(options.runs, "runs")));
+  console.log(await benchImport(positiveInteger(options.runs ?? "3", "runs")));
   process.exit(0);
 }
 
@@ -54,191 +85,189 @@ function positiveInteger(value: string, name: string): number {
   return number;
 }
 
-// `--sizes ""` skips the builds (to time only the dev server).
-const sizeList = (value: string, name: string) => value.split(",").filter((size) => size.trim() !== "").map((size) => positiveInteger(size.trim(), name));
+// An empty list ("") skips that part.
+const sizeList = (value: string, name: string) =>
+  value
+    .split(",")
+    .filter((size) => size.trim() !== "")
+    .map((size) => positiveInteger(size.trim(), name));
 const sizes = sizeList(options.sizes, "sizes");
-// `--search-sizes ""` skips the search index figures.
+if (options.large && !sizes.includes(10_000)) sizes.push(10_000);
+const eleventySizes = sizeList(options["eleventy-sizes"], "eleventy-sizes");
+const warmSize = sizeList(options["warm-size"], "warm-size")[0];
 const searchSizes = sizeList(options["search-sizes"], "search-sizes");
-// `--media-sizes ""` skips the image and highlighting figures.
 const mediaSizes = sizeList(options["media-sizes"], "media-sizes");
 const querySize = options["query-size"] === "" ? undefined : positiveInteger(options["query-size"], "query-size");
-if (options.large && !sizes.includes(10_000)) sizes.push(10_000);
-const runs = positiveInteger(options.runs, "runs");
 const edits = positiveInteger(options.edits, "edits");
 const editSize = positiveInteger(options["edit-size"], "edit-size");
-
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
-
-function spread(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { median, min: sorted[0]!, max: sorted.at(-1)! };
-}
-
-const MIB = 1024 * 1024;
-const format = (value: Spread, scale: number, digits: number) =>
-  `${(value.median / scale).toFixed(digits)} (${(value.min / scale).toFixed(digits)}–${(value.max / scale).toFixed(digits)})`;
+const fixedRuns = options.runs === undefined ? undefined : positiveInteger(options.runs, "runs");
+/** Small builds are quick and noisy: more runs. */
+const runsFor = (size: number) => fixedRuns ?? (size <= 3 ? 7 : size <= 300 ? 5 : 3);
+/** A warm build is short: five edits, each paired with Hugo's cold build. */
+const WARM_RUNS = 5;
 
 const cores = os.availableParallelism();
-console.log(`Benchmark on ${cores} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}; ${runs} cold build(s) per size.`);
+const hugo = hugoVersion();
+const notes: string[] = [];
+console.log(
+  `Benchmark on ${cores} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}; load average ${os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(", ")}.`,
+);
+if (hugo) console.log(`Paired with ${hugo}.`);
+else notes.push("hugo is not on PATH (Debian's `hugo` package): the Hugo pairing is skipped.");
+if (!canMeasureCommands())
+  notes.push("/usr/bin/time is missing (Debian's `time` package): Hugo's and eleventy-base-blog's CPU time and peak memory are not measured.");
+const eleventyProblem = eleventySizes.length > 0 ? await prepareEleventyBaseBlog().then(() => eleventyBaseBlogProblem()) : undefined;
+if (eleventyProblem) notes.push(`eleventy-base-blog is not paired: ${eleventyProblem}`);
+for (const note of notes) console.log(`Note: ${note}`);
 
-let edit: { posts: number; pageMs: Spread; dependentsMs: Spread | undefined; stale: string[]; samples: EditSample[] } | undefined;
-const builds: Array<{ posts: number; runs: number; wallMs: Spread; cpuMs: Spread; peakBytes: Spread; samples: BuildSample[] }> = [];
-// Corpus folders (with every run's release) are deleted at the very end: a
+const log = (line: string) => process.stdout.write(`  ${line}\n`);
+// Corpus folders (with every run's output) are deleted at the very end: a
 // deletion of thousands of files slows the file system for the next build.
-const corpusDirs: string[] = [];
-/** A built corpus of each size, for the search figures. */
+const scratchDirs: string[] = [];
+async function corpusSite(corpus: Corpus): Promise<string> {
+  const dir = await writeCorpusSite(corpus, REPO);
+  scratchDirs.push(dir);
+  return dir;
+}
+async function hugoSite(corpus: Corpus, siteDir: string): Promise<string | undefined> {
+  if (!hugo) return undefined;
+  const dir = await writeHugoSite(corpus, siteDir);
+  scratchDirs.push(dir);
+  return dir;
+}
+/** Text-only sites of each size, built: the search figures reuse them. */
 const builtSites = new Map<number, string>();
-async function builtSite(size: number): Promise<string> {
+
+/** Cold builds of one size, ours paired run by run with Hugo's and, where asked, eleventy-base-blog's. */
+async function measureSize(size: number): Promise<SizeFigures> {
+  const corpus = generateCorpus(size);
+  const siteDir = await corpusSite(corpus);
+  builtSites.set(size, siteDir);
+  const contestants: Contestant[] = [
+    {
+      name: "ours",
+      run: async () => {
+        await removeCache(siteDir);
+        return measureBuild(siteDir);
+      },
+    },
+  ];
+  const hugoDir = await hugoSite(corpus, siteDir);
+  if (hugoDir) contestants.push({ name: "hugo", run: (run) => measureHugoBuild(hugoDir, run) });
+  if (!eleventyProblem && eleventySizes.includes(size)) {
+    const eleventyDir = await writeEleventyBaseBlogSite(corpus);
+    scratchDirs.push(eleventyDir);
+    contestants.push({ name: "eleventy-base-blog", run: (run) => measureEleventyBaseBlogBuild(eleventyDir, run) });
+  }
+  return pairedFigures(size, runsFor(size), contestants);
+}
+
+async function pairedFigures(size: number, runs: number, contestants: Contestant[]): Promise<SizeFigures> {
+  const samples = await pairedRuns(runs, contestants, (name, run, sample) => log(`${size} posts, ${name}: run ${run + 1} of ${runs}: ${seconds(sample)}`));
+  const ours = samples.get("ours")!;
+  const figures: SizeFigures = { posts: size, ours: summarise(ours), samples: Object.fromEntries(samples) };
+  const hugoSamples = samples.get("hugo");
+  if (hugoSamples) figures.hugo = { ...summarise(hugoSamples), ratio: pairedRatios(ours, hugoSamples) };
+  const eleventySamples = samples.get("eleventy-base-blog");
+  if (eleventySamples) figures.eleventyBaseBlog = { ...summarise(eleventySamples), ratio: pairedRatios(ours, eleventySamples) };
+  return figures;
+}
+
+/**
+ * Images and code at one size: text only, with code, and with code and images
+ * from a cold image cache (each a cold build); then from a warm image cache
+ * (every other cache deleted), paired with Hugo's build of the same site.
+ */
+async function measureMedia(size: number): Promise<MediaFigures> {
+  const variant = async (label: string, media: CorpusMedia, beforeRun: (siteDir: string) => Promise<void>) => {
+    const siteDir = await corpusSite(generateCorpus(size, media));
+    const samples = await pairedRuns(
+      runsFor(size),
+      [{ name: label, run: async () => (await beforeRun(siteDir), measureBuild(siteDir)) }],
+      (name, run, sample) => log(`${size} posts, ${name}: run ${run + 1}: ${seconds(sample)}`),
+    );
+    return { siteDir, summary: summarise(samples.get(label)!) };
+  };
+  const text = await variant("text", {}, removeCache);
+  const code = await variant("code", { code: true }, removeCache);
+  const cold = await variant("code and images, cold image cache", WITH_MEDIA, removeCache);
+  const contestants: Contestant[] = [{ name: "ours", run: async () => (await removeCacheButImages(cold.siteDir), measureBuild(cold.siteDir)) }];
+  const hugoDir = await hugoSite(generateCorpus(size, WITH_MEDIA), cold.siteDir);
+  if (hugoDir) contestants.push({ name: "hugo", run: (run) => measureHugoBuild(hugoDir, run) });
+  const warm = await pairedFigures(size, runsFor(size), contestants);
+  return { posts: size, text: text.summary, code: code.summary, cold: cold.summary, warm };
+}
+
+async function measureSearch(size: number): Promise<BenchResults["searchIndexes"][number]> {
   let siteDir = builtSites.get(size);
   if (!siteDir) {
-    siteDir = await writeCorpusSite(generateCorpus(size, WITH_MEDIA), REPO);
-    corpusDirs.push(siteDir);
+    siteDir = await corpusSite(generateCorpus(size));
     await measureBuild(siteDir);
     builtSites.set(size, siteDir);
   }
-  return path.join(siteDir, "_site");
-}
-/**
- * Builds of one size as text only, with code, and with code and images from a
- * cold and a warm image cache. CPU time as well as wall time: on a shared
- * machine the wall time of one build swings with the others' load.
- */
-type MediaVariant = "text" | "code" | "cold" | "warm";
-type MediaCost = Record<MediaVariant, { wallMs: Spread; cpuMs: Spread }>;
-const mediaCosts: Array<{ posts: number } & MediaCost> = [];
-async function measureMedia(size: number): Promise<MediaCost> {
-  const timed = async (siteDir: string, label: string, beforeRun: () => Promise<void>) => {
-    const samples: BuildSample[] = [];
-    for (let run = 0; run < runs; run++) {
-      await beforeRun();
-      samples.push(await measureBuild(siteDir));
-      process.stdout.write(`  ${size} posts, ${label}: run ${run + 1} of ${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s, CPU ${(samples.at(-1)!.cpuMs / 1000).toFixed(2)} s\n`);
-    }
-    return { wallMs: spread(samples.map((sample) => sample.wallMs)), cpuMs: spread(samples.map((sample) => sample.cpuMs)) };
-  };
-  const site = async (media: CorpusMedia) => {
-    const siteDir = await writeCorpusSite(generateCorpus(size, media), REPO);
-    corpusDirs.push(siteDir);
-    return siteDir;
-  };
-  const nothing = async () => {};
-  const withMedia = await site(WITH_MEDIA);
-  const cache = path.join(withMedia, IMAGE_CACHE_DIR);
+  const samples: SearchIndexSample[] = [];
+  for (let run = 0; run < runsFor(size); run++) samples.push(await measureSearchIndex(path.join(siteDir, "_site")));
+  log(`search index of ${size} posts: ${(spread(samples.map((sample) => sample.ms)).median / 1000).toFixed(2)} s`);
   return {
-    text: await timed(await site({}), "text", nothing),
-    code: await timed(await site({ code: true }), "code", nothing),
-    cold: await timed(withMedia, "images, cold cache", () => rm(cache, { recursive: true, force: true })),
-    // The cold runs left the cache full.
-    warm: await timed(withMedia, "images, warm cache", nothing),
+    posts: size,
+    ms: spread(samples.map((sample) => sample.ms)),
+    bundleBytes: samples.at(-1)!.bundleBytes,
+    indexBytes: samples.at(-1)!.indexBytes,
+    samples,
   };
 }
-const searchIndexes: Array<{ posts: number; ms: Spread; bundleBytes: number; indexBytes: number; samples: SearchIndexSample[] }> = [];
-let firstQuery: (FirstQuerySample & { posts: number }) | undefined;
+
+async function measureDevServer(): Promise<BenchResults["edit"]> {
+  const corpus = generateCorpus(editSize);
+  const siteDir = await corpusSite(corpus);
+  const samples = await measureEdits(siteDir, corpus, edits);
+  const settled = samples.flatMap((sample) => (sample.dependentsMs === undefined ? [] : [sample.dependentsMs]));
+  return {
+    posts: editSize,
+    edits,
+    pageMs: spread(samples.map((sample) => sample.pageMs)),
+    dependentsMs: settled.length === samples.length ? spread(settled) : undefined,
+    stale: [...new Set(samples.flatMap((sample) => sample.stale))],
+    samples,
+  };
+}
+
+async function measureWarm(size: number): Promise<BenchResults["warm"]> {
+  const corpus = generateCorpus(size);
+  const siteDir = await corpusSite(corpus);
+  const figures = await measureWarmBuilds(siteDir, await hugoSite(corpus, siteDir), corpus, fixedRuns ?? WARM_RUNS, log);
+  return {
+    posts: size,
+    ours: summarise(figures.warm),
+    hugo: figures.hugo ? { ...summarise(figures.hugo), ratio: pairedRatios(figures.warm, figures.hugo) } : undefined,
+    cold: figures.cold,
+    differences: figures.differences,
+  };
+}
+
+const results: BenchResults = { builds: [], mediaCosts: [], searchIndexes: [], notes };
 try {
-  for (const size of sizes) {
-    const siteDir = await writeCorpusSite(generateCorpus(size, WITH_MEDIA), REPO);
-    corpusDirs.push(siteDir);
-    builtSites.set(size, siteDir);
-    const samples: BuildSample[] = [];
-    for (let run = 0; run < runs; run++) {
-      // Cold means cold: no image encoded by an earlier run.
-      await rm(path.join(siteDir, IMAGE_CACHE_DIR), { recursive: true, force: true });
-      samples.push(await measureBuild(siteDir));
-      process.stdout.write(`  ${size} posts: run ${run + 1} of ${runs}: ${(samples.at(-1)!.wallMs / 1000).toFixed(2)} s\n`);
-    }
-    builds.push({ posts: size, runs, wallMs: spread(samples.map((s) => s.wallMs)), cpuMs: spread(samples.map((s) => s.cpuMs)), peakBytes: spread(samples.map((s) => s.peakBytes)), samples });
-  }
-
-  for (const size of mediaSizes) {
-    const variants = await measureMedia(size);
-    mediaCosts.push({ posts: size, ...variants });
-  }
-
-  for (const size of searchSizes) {
-    const site = await builtSite(size);
-    const samples: SearchIndexSample[] = [];
-    for (let run = 0; run < runs; run++) samples.push(await measureSearchIndex(site));
-    process.stdout.write(`  search index of ${size} posts: ${(spread(samples.map((sample) => sample.ms)).median / 1000).toFixed(2)} s\n`);
-    searchIndexes.push({ posts: size, ms: spread(samples.map((sample) => sample.ms)), bundleBytes: samples.at(-1)!.bundleBytes, indexBytes: samples.at(-1)!.indexBytes, samples });
-  }
-  if (querySize) firstQuery = { posts: querySize, ...(await measureFirstQuery(await builtSite(querySize), options.query)) };
-
-  if (!options["no-edits"]) {
-    const corpus = generateCorpus(editSize, WITH_MEDIA);
-    const siteDir = await writeCorpusSite(corpus, REPO);
-    corpusDirs.push(siteDir);
-    const samples = await measureEdits(siteDir, corpus, edits);
-    const settled = samples.flatMap((sample) => (sample.dependentsMs === undefined ? [] : [sample.dependentsMs]));
-    edit = {
-      posts: editSize,
-      pageMs: spread(samples.map((sample) => sample.pageMs)),
-      dependentsMs: settled.length === samples.length ? spread(settled) : undefined,
-      stale: [...new Set(samples.flatMap((sample) => sample.stale))],
-      samples,
-    };
+  for (const size of sizes) results.builds.push(await measureSize(size));
+  if (warmSize) results.warm = await measureWarm(warmSize);
+  if (!options["no-edits"]) results.edit = await measureDevServer();
+  for (const size of mediaSizes) results.mediaCosts.push(await measureMedia(size));
+  for (const size of searchSizes) results.searchIndexes.push(await measureSearch(size));
+  if (querySize) {
+    const siteDir = builtSites.get(querySize) ?? (await corpusSite(generateCorpus(querySize)));
+    if (!builtSites.has(querySize)) await measureBuild(siteDir);
+    results.firstQuery = { posts: querySize, ...(await measureFirstQuery(path.join(siteDir, "_site"), options.query)) };
   }
 } finally {
-  for (const siteDir of corpusDirs) await rm(siteDir, { recursive: true, force: true });
+  for (const dir of scratchDirs) await rm(dir, { recursive: true, force: true });
 }
 
-if (builds.length > 0) {
-  console.log("");
-  console.log(`| Posts | Cold build, s: median (min–max) | CPU time, s | Peak memory, MiB |`);
-  console.log(`|---:|---|---|---|`);
-  for (const build of builds) console.log(`| ${build.posts.toLocaleString("en")} | ${format(build.wallMs, 1000, 2)} | ${format(build.cpuMs, 1000, 2)} | ${format(build.peakBytes, MIB, 0)} |`);
-}
-const KIB = 1024;
-if (searchIndexes.length > 0) {
-  if (mediaCosts.length > 0) {
-    const seconds = (value: Spread) => format(value, 1000, 2);
-    const added = (value: Spread, base: Spread) => `${value.median >= base.median ? "+" : ""}${((value.median - base.median) / 1000).toFixed(2)}`;
-    console.log("");
-    console.log(`Images and code: each post with one image (from a pool of ${IMAGE_POOL} distinct 1200x800 PNGs) and two highlighted code blocks; each a build in a fresh process, s, median (min–max):`);
-    for (const measure of ["cpuMs", "wallMs"] as const) {
-      console.log("");
-      console.log(`| Posts (${measure === "cpuMs" ? "CPU time" : "wall time"}) | Text only | + code | + code and images, cold image cache | + code and images, warm image cache | Highlighting adds | Images add, cold | Images add, warm |`);
-      console.log(`|---:|---|---|---|---|---:|---:|---:|`);
-      for (const cost of mediaCosts) {
-        const [text, code, cold, warm] = [cost.text[measure], cost.code[measure], cost.cold[measure], cost.warm[measure]];
-        console.log(`| ${cost.posts.toLocaleString("en")} | ${seconds(text)} | ${seconds(code)} | ${seconds(cold)} | ${seconds(warm)} | ${added(code, text)} | ${added(cold, code)} | ${added(warm, code)} |`);
-      }
-    }
-  }
-  console.log("");
-  console.log(`| Posts | Search index, s: median (min–max) | Index, KiB | Bundle at /pagefind/, KiB |`);
-  console.log(`|---:|---|---:|---:|`);
-  for (const index of searchIndexes) console.log(`| ${index.posts.toLocaleString("en")} | ${format(index.ms, 1000, 2)} | ${(index.indexBytes / KIB).toFixed(0)} | ${(index.bundleBytes / KIB).toFixed(0)} |`);
-  console.log("(Indexing is part of each cold build above; here it runs again on the built site alone.)");
-}
-if (firstQuery) {
-  console.log("");
-  console.log(`First search at ${firstQuery.posts} posts ("${firstQuery.query}", ${firstQuery.results} results, 10 shown): ${firstQuery.files} files from /pagefind/, ${(firstQuery.bytes / KIB).toFixed(1)} KiB as stored, ${(firstQuery.bytesWithGzip / KIB).toFixed(1)} KiB with its scripts gzipped (goal: 150 KB).`);
-}
-if (edit) {
-  console.log("");
-  console.log(`Dev server, ${edit.posts} posts, ${edits} edits: the edited post's page in ${format(edit.pageMs, 1, 0)} ms;`);
-  console.log(edit.dependentsMs
-    ? `its series page, series feed, site feed, home page and previous part in ${format(edit.dependentsMs, 1, 0)} ms.`
-    : `STALE after 10 s: ${edit.stale.join(", ")}.`);
-}
-console.log(`(${cores} cores. Posts counts generated posts; each copy of the site keeps its own few posts too, which its pages link to.)`);
-
+const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
+printReport(results, { cores, command, load: os.loadavg() });
 const outputFile = path.resolve(options.output);
 await mkdir(path.dirname(outputFile), { recursive: true });
-await writeFile(outputFile, `${JSON.stringify({
-  measuredAt: new Date().toISOString(),
-  machine: { cores, cpu: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` },
-  command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
-  builds,
-  mediaCosts,
-  searchIndexes,
-  firstQuery,
-  edit,
-}, null, 2)}\n`);
+const machine = { cores, cpu: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}`, hugo };
+await writeFile(outputFile, `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, command, ...results }, null, 2)}\n`);
 console.log(`Figures written to ${path.relative(process.cwd(), outputFile)}.`);

@@ -170,7 +170,7 @@ export async function pruneReleases(paths: PublishPaths, keep = DEFAULT_KEEP): P
 }
 
 /** Hashed files a release took over from the one before it, so they are not carried again: one such list per folder. */
-const CARRIED_MANIFEST = ".carried-from-previous-release.json";
+export const CARRIED_MANIFEST = ".carried-from-previous-release.json";
 
 /**
  * Copies the live release's own content-hashed files in `folder` (its
