@@ -3,8 +3,8 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { REPOSITORY as REPO } from "../tools/repository.ts";
 import type { Corpus } from "./corpus.ts";
-import { REPO } from "./measure.ts";
 import { measureCommand, type CommandSample } from "./timing.ts";
 
 /**

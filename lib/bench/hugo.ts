@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPOSITORY } from "../tools/repository.ts";
 import type { Corpus } from "./corpus.ts";
 import { measureCommand, type CommandSample } from "./timing.ts";
 
@@ -11,7 +11,7 @@ import { measureCommand, type CommandSample } from "./timing.ts";
  * templates (lib/bench/hugo-site/) make the same kinds of page and feed the blog
  * does, so both generators do comparable work.
  */
-const HUGO_SITE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "hugo-site");
+const HUGO_SITE = path.join(REPOSITORY, "lib/bench/hugo-site");
 
 /** Hugo's version line, or undefined when `hugo` is not on PATH. */
 export function hugoVersion(): string | undefined {
