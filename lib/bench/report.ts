@@ -146,6 +146,65 @@ function printEdit(edit: NonNullable<BenchResults["edit"]>): void {
   );
 }
 
+/** One of the issue's targets, against the figure measured: its median decides. */
+interface Target {
+  what: string;
+  figure: string;
+  met: boolean;
+}
+
+function sizeTargets(size: SizeFigures): Target[] {
+  const targets: Target[] = [];
+  const { ours, hugo, eleventyBaseBlog: eleventy } = size;
+  const at = `${posts(size.posts)} posts`;
+  if (size.posts <= 3)
+    targets.push({ what: `${at}: a production build in at most 0.5 s wall`, figure: `${seconds(ours.wallMs)} s`, met: ours.wallMs.median <= 500 });
+  const hugoLimit = size.posts <= 300 ? 4 : 2;
+  if (hugo && size.posts >= 300)
+    targets.push({ what: `${at}: at most ${hugoLimit}× Hugo (wall)`, figure: ratio(hugo), met: hugo.ratio.wall.median <= hugoLimit });
+  if (eleventy && size.posts >= 3000)
+    targets.push({ what: `${at}: at most 0.3× eleventy-base-blog (wall)`, figure: ratio(eleventy), met: eleventy.ratio.wall.median <= 0.3 });
+  if (hugo && size.posts >= 3000 && size.posts < 10_000) {
+    targets.push({
+      what: `${at}: peak memory at most Hugo's`,
+      figure: `${memory(ours)} against ${memory(hugo)}`,
+      met: ours.peakBytes.median <= hugo.peakBytes.median,
+    });
+  }
+  if (size.posts >= 10_000) targets.push({ what: `${at}: peak memory under 1 GiB`, figure: memory(ours), met: ours.peakBytes.median < 1024 * MIB });
+  return targets;
+}
+
+/** The issue's targets, each with the figure that decides it. */
+function printTargets(results: BenchResults): void {
+  const targets = results.builds.flatMap(sizeTargets);
+  const { warm, edit } = results;
+  if (warm?.hugo)
+    targets.push({
+      what: `${posts(warm.posts)} posts: a warm build after an edit faster than Hugo's cold build`,
+      figure: ratio(warm.hugo),
+      met: warm.hugo.ratio.wall.median < 1,
+    });
+  if (warm)
+    targets.push({
+      what: `${posts(warm.posts)} posts: the warm build's output byte-identical to a cold build's`,
+      figure: `${warm.differences.length} file(s) differ`,
+      met: warm.differences.length === 0,
+    });
+  if (edit)
+    targets.push({
+      what: `${posts(edit.posts)} posts: a saved edit on its page within 100 ms (dev server)`,
+      figure: formatSpread(edit.pageMs, 1, 0, " ms"),
+      met: edit.pageMs.median <= 100,
+    });
+  for (const media of results.mediaCosts)
+    targets.push(...sizeTargets(media.warm).map((target) => ({ ...target, what: `${target.what}, images and code, warm image cache` })));
+  if (targets.length === 0) return;
+  console.log("");
+  console.log("Targets (medians):");
+  for (const target of targets) console.log(`  ${target.met ? "met    " : "NOT MET"}  ${target.what}: ${target.figure}`);
+}
+
 export function printReport(results: BenchResults, context: { cores: number; command: string; load: number[] }): void {
   if (results.builds.length > 0) printBuildTable(results);
   if (results.warm) printWarm(results.warm);
@@ -153,6 +212,7 @@ export function printReport(results: BenchResults, context: { cores: number; com
   if (results.mediaCosts.length > 0) printMedia(results.mediaCosts);
   printSearch(results);
   printSummaryTable(results);
+  printTargets(results);
   for (const note of results.notes) console.log(`Note: ${note}`);
   console.log(`${context.command} on ${context.cores} cores; load average at the end ${context.load.map((load) => load.toFixed(2)).join(", ")}.`);
   console.log("(Posts counts generated posts; each copy of our site keeps its own few posts too, which its pages link to.)");

@@ -20,7 +20,7 @@ import { measureWarmBuilds, removeCache, removeCacheButImages, seconds } from ".
 const USAGE = `npm run bench -- [options]
 
   --sizes 3,300,3000      cold builds of text-only corpora, each paired with Hugo ("" skips)
-  --large                 adds 10,000 posts to --sizes
+  --large [--large-size 10000]   adds 10,000 posts to --sizes
   --runs N                runs per size and variant (default: 7 at 3 posts, 5 up to 300, 3 above;
                           5 warm builds)
   --eleventy-sizes 300,3000   sizes also paired with eleventy-base-blog v9 ("" skips)
@@ -43,6 +43,7 @@ const { values: options } = parseArgs({
   options: {
     sizes: { type: "string", default: "3,300,3000" },
     large: { type: "boolean", default: false },
+    "large-size": { type: "string", default: "10000" },
     runs: { type: "string" },
     "eleventy-sizes": { type: "string", default: "300,3000" },
     "warm-size": { type: "string", default: "3000" },
@@ -92,7 +93,8 @@ const sizeList = (value: string, name: string) =>
     .filter((size) => size.trim() !== "")
     .map((size) => positiveInteger(size.trim(), name));
 const sizes = sizeList(options.sizes, "sizes");
-if (options.large && !sizes.includes(10_000)) sizes.push(10_000);
+const largeSize = positiveInteger(options["large-size"], "large-size");
+if (options.large && !sizes.includes(largeSize)) sizes.push(largeSize);
 const eleventySizes = sizeList(options["eleventy-sizes"], "eleventy-sizes");
 const warmSize = sizeList(options["warm-size"], "warm-size")[0];
 const searchSizes = sizeList(options["search-sizes"], "search-sizes");
