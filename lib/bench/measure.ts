@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import path from "node:path";
 import { commandArguments, REPOSITORY, SITE_CONFIG } from "../tools/repository.ts";
 import { BODY_MARKER, type Corpus, type GeneratedPost } from "./corpus.ts";
 import type { ProcessReport } from "./process-report.ts";
+import { measureCommand } from "./timing.ts";
 
 export const REPO = REPOSITORY;
 const BUILD_CMD = "cli/build";
@@ -42,25 +43,20 @@ export async function measureImport(jekyllDir: string, siteDir: string, hosts: r
   return measureProcess(`the import of ${jekyllDir}`, IMPORT_CMD, [jekyllDir, "--input", siteDir, ...hosts.flatMap((host) => ["--host", host])], siteDir, {});
 }
 
-/** Runs one of the project's commands in a fresh process and times it; its output is kept only to explain a failure. */
+/**
+ * Runs one of the project's commands in a fresh process and times it, as Hugo
+ * is timed (see timing.ts): CPU time then counts the processes the build starts
+ * too (Pagefind's indexer). The process reporter inside the build gives the
+ * figures when GNU time is missing, and Node's own peak memory.
+ */
 async function measureProcess(what: string, command: string, args: string[], cwd: string, env: Record<string, string>): Promise<BuildSample> {
-  // Flush the last run's writes first, so each run is timed on its own.
-  execFileSync("sync");
   const reportDir = await mkdtemp(path.join(tmpdir(), "blog-bench-report-"));
   const reportFile = path.join(reportDir, "report.json");
   try {
-    const started = performance.now();
-    const child = spawn(process.execPath, nodeArguments(command, args), {
-      cwd,
-      env: { ...process.env, ...env, BENCH_REPORT_FILE: reportFile },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const output = collect(child, "stderr");
-    child.stdout?.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    const wallMs = performance.now() - started;
-    if (code !== 0) throw new Error(`${what} failed (exit ${code}):\n${output.text.slice(-4000)}`);
-    return { wallMs, ...(JSON.parse(await readFile(reportFile, "utf8")) as ProcessReport) };
+    const sample = await measureCommand(what, process.execPath, nodeArguments(command, args), cwd, { ...env, BENCH_REPORT_FILE: reportFile });
+    const report = JSON.parse(await readFile(reportFile, "utf8")) as ProcessReport;
+    if (Number.isNaN(sample.cpuMs)) return { ...report, wallMs: sample.wallMs };
+    return { wallMs: sample.wallMs, cpuMs: sample.cpuMs, peakBytes: Math.max(sample.peakBytes, report.peakBytes) };
   } finally {
     await rm(reportDir, { recursive: true, force: true });
   }
