@@ -70,7 +70,17 @@ describe("HTML posts are checked like any post", () => {
   };
 
   it("fails on a broken link, naming the file and line", async () => {
-    expect(await failure({ "old.html": htmlPost('title: Old\ndate: 2007-01-01', '<p>Hi.</p>\n<p><img src="/images/gone.png" alt=""></p>\n') })).toMatch(/posts\/old\.html:6: img src: found "\/images\/gone\.png"/);
+    expect(await failure({ "old.html": htmlPost("title: Old\ndate: 2007-01-01", '<p>Hi.</p>\n<p><a href="/gone/">gone</a></p>\n') })).toMatch(/posts\/old\.html:6: a href: found "\/gone\/"/);
+  });
+
+  it("fails on a missing image, naming the file and line, as the image pipeline reads it", async () => {
+    expect(await failure({ "old.html": htmlPost("title: Old\ndate: 2007-01-01", '<p>Hi.</p>\n<p><img src="/images/gone.png" alt=""></p>\n') })).toMatch(/posts\/old\.html:6: image: found "\/images\/gone\.png"; a file that exists/);
+  });
+
+  it("fails on an image without alt text, naming the file and line, wherever the image is", async () => {
+    const message = await failure({ "old.html": htmlPost("title: Old\ndate: 2007-01-01", '<p>Hi.</p>\n<p><img src="https://elsewhere.example/a.png"></p>\n<p><img src="/images/b.png" alt=""></p>\n') });
+    expect(message).toMatch(/posts\/old\.html:6: img alt: found "https:\/\/elsewhere\.example\/a\.png"; an alt attribute: alt="what the image shows"/);
+    expect(message).not.toMatch(/img alt: found "\/images\/b\.png"/);
   });
 
   it("refuses a comment that carries an email address, and an empty body", async () => {

@@ -74,6 +74,39 @@ describe("an imported WordPress-era blog, built", () => {
     expect(body.querySelectorAll("p")[0]!.querySelectorAll("br")).toHaveLength(1);
   });
 
+  it("shows the site's own images in HTML posts as <picture>, sized, lazy after the first, and leaves other sites' images as they are", async () => {
+    const body = (await site.document("/container-tutorials-part-2/")).querySelector(".post-body")!;
+    const pictures = [...body.querySelectorAll("picture")];
+    expect(pictures).toHaveLength(2);
+    for (const picture of pictures) {
+      expect([...picture.querySelectorAll("source")].map((source) => source.getAttribute("type"))).toEqual(["image/avif", "image/webp"]);
+      for (const variant of picture.querySelector("img")!.getAttribute("srcset")!.split(", ")) {
+        await expect(readFile(path.join(site.outputDir, variant.split(" ")[0]!)), variant).resolves.toBeDefined();
+      }
+    }
+    const [first, second] = pictures.map((picture) => picture.querySelector("img")!);
+    expect([first!.getAttribute("alt"), first!.getAttribute("loading"), first!.getAttribute("width")]).toEqual(["Console output", null, "1"]);
+    // The image the old blog had no alt text for: alt="" until the author writes one, its WordPress class kept, the mark not published.
+    expect([second!.getAttribute("alt"), second!.getAttribute("loading"), second!.getAttribute("class"), second!.hasAttribute("data-alt-missing")]).toEqual(["", "lazy", "alignnone size-full wp-image-7", false]);
+    expect(body.querySelector('img[src="http://www.example.com/badge.gif"]')!.closest("picture")).toBeNull();
+  });
+
+  it("gives feed items a plain <img> of each image at its absolute URL", async () => {
+    const feed = await site.read("/feed.xml");
+    const entry = feed.split("<entry>").find((candidate) => candidate.includes("<id>https://blog.bittercoder.com/container-tutorials-part-2</id>"))!;
+    expect(entry).not.toContain("picture");
+    expect(entry).toContain('&lt;img src="https://blog.bittercoder.com/wp-content/uploads/2007/04/console-output.png" alt="Console output" width="1" height="1" /&gt;');
+    expect(entry).toContain('&lt;img src="https://blog.bittercoder.com/wp-content/uploads/2007/04/container-diagram.png" alt="" width="1" height="1" class="alignnone size-full wp-image-7" /&gt;');
+  });
+
+  it("warns, at its line, about each image imported without alt text", async () => {
+    const lines = (await readFile(path.join(input, "posts/container-tutorials-part-2.html"), "utf8")).split("\n");
+    const line = lines.findIndex((candidate) => candidate.includes("data-alt-missing")) + 1;
+    expect(warnings.filter((warning) => warning.includes("data-alt-missing"))).toEqual([
+      `warning: posts/container-tutorials-part-2.html:${line}: img alt: found "/wp-content/uploads/2007/04/container-diagram.png"; alt text for an image imported without it: write what it shows in alt (or keep alt="" if it is decorative) and remove data-alt-missing`,
+    ]);
+  });
+
   it("gives each post the feed id jekyll-feed gave it", async () => {
     const feed = await site.read("/feed.xml");
     const ids = [...feed.matchAll(/<entry>[\s\S]*?<id>([^<]+)<\/id>/g)].map((match) => match[1]).sort();
@@ -88,7 +121,9 @@ describe("an imported WordPress-era blog, built", () => {
       for (const element of page.querySelectorAll(".post-body [href], .post-body [src]")) hrefs.add(element.getAttribute("href") ?? element.getAttribute("src")!);
     }
     const local = [...hrefs].filter((link) => link.startsWith("/")).map((link) => link.replace(/[?#].*$/, ""));
-    expect(local).toEqual(expect.arrayContaining(["/wp-content/uploads/2007/04/container-diagram.png", "/wp-content/uploads/2007/04/console-output.png", "/images/logo.png", "/container-tutorials-part-1/", "/container-tutorials-part-2/", "/about/"]));
+    // Images are shown through the image pipeline (under /assets/img/); links keep their site paths.
+    expect(local).toEqual(expect.arrayContaining(["/images/logo.png", "/container-tutorials-part-1/", "/container-tutorials-part-2/", "/about/"]));
+    expect(local.filter((link) => link.startsWith("/assets/img/")).length).toBeGreaterThan(0);
     const known = ["/wp-content/uploads/2007/05/never-uploaded.png", "/category/castle/"];
     for (const link of local.filter((candidate) => !known.includes(candidate))) {
       const file = path.join(site.outputDir, link.endsWith("/") ? `${link}index.html` : link);

@@ -86,6 +86,16 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     expect(body).not.toMatch(/\{%-?\s*(?:raw|endraw|highlight|endhighlight)/);
   });
 
+  it("imports an image without alt text with alt=\"\" and a mark, and lists it by the line of the written post", async () => {
+    const lines = (await readFile(path.join(site, "posts/container-tutorials-part-2.html"), "utf8")).split("\n");
+    const line = lines.findIndex((candidate) => candidate.includes("wp-image-7")) + 1;
+    expect(lines[line - 1]).toBe('<p><img alt="" data-alt-missing class="alignnone size-full wp-image-7" src="/wp-content/uploads/2007/04/container-diagram.png" width="400" height="300" /></p>');
+    expect(lines.filter((candidate) => candidate.includes("data-alt-missing"))).toHaveLength(1);
+    expect(run.stdout).toContain(`posts/container-tutorials-part-2.html:${line}: an image without alt text on the old blog, imported with alt="" and data-alt-missing`);
+    // An image on another site is left as it was.
+    expect(lines).toContain('<p><img src="http://www.example.com/badge.gif" alt="A badge from another site" /></p>');
+  });
+
   it("keeps drafts as drafts and old dated addresses as permalinks", async () => {
     expect((await frontMatter(site, "posts/an-unfinished-thought.html")).data).toMatchObject({ draft: true, tags: ["drafts"] });
     expect((await frontMatter(site, "posts/an-old-address.html")).data).toMatchObject({ permalink: "/2009/07/15/an-old-address/", tags: ["Windsor", "Castle"] });
@@ -153,7 +163,7 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     expect(run.stdout).toMatch(/Comments archived: +4 /);
     expect(run.stdout).toMatch(/Images copied: +3 /);
     expect(run.stdout).toMatch(/Pages: +2 /);
-    expect(run.stdout).toMatch(/Links rewritten: +14\n/);
+    expect(run.stdout).toMatch(/Links rewritten: +15\n/);
     expect(run.stdout).toMatch(/Broken references: +3 /);
     expect(run.stdout).toMatch(/Skipped: +3\n/);
     expect(run.stdout).toMatch(/Not imported: +5 /);

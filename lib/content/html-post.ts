@@ -1,5 +1,6 @@
 import type { MarkdownEnv, RenderTarget } from "./markdown-env.ts";
 import { rewriteHref } from "./markdown.ts";
+import { findHtmlImages, showHtmlImages, type HtmlImage, type MediaProblem, type PostMedia } from "./media.ts";
 import { detached } from "./memory.ts";
 import { PAGE, readingMinutes, wordsIn } from "./post-source.ts";
 import type { SiteUrls } from "./site-urls.ts";
@@ -10,12 +11,15 @@ import type { SiteUrls } from "./site-urls.ts";
  * same targets as a markdown post, by the same link rules: the author's own
  * links become site paths (absolute in feeds), and on the one-page series its
  * ids and same-page links are prefixed and its headings moved one level down.
+ * Its images of the site's own files go through the image pipeline, as a
+ * markdown post's do; an `<img>` without alt is an error at its line (the
+ * import marks the old blog's images that had none: see ALT_MISSING_MARK).
  */
 export class HtmlPostBody {
   readonly footnoteProblems = [];
   readonly footnotes = [];
-  /** Images in HTML are published as written, not through the image pipeline. */
-  readonly mediaProblems = [];
+  readonly mediaProblems: MediaProblem[];
+  readonly #images: HtmlImage[];
   readonly words: number;
   readonly excerpt: string;
   /** Every HTML post is raw HTML: feeds pass it through their sanitizer. */
@@ -26,7 +30,11 @@ export class HtmlPostBody {
     private readonly html: string,
     private readonly urls: SiteUrls,
     private readonly sitePath: string,
+    private readonly media?: PostMedia,
   ) {
+    const env = this.#env(PAGE);
+    this.#images = findHtmlImages(html, 1, env, "error");
+    this.mediaProblems = env.mediaProblems ?? [];
     const text = textOf(html);
     this.words = wordsIn(text);
     this.excerpt = detached(excerptOf(html));
@@ -40,7 +48,7 @@ export class HtmlPostBody {
     const key = `${target.mode}|${target.idPrefix}|${target.headingShift}`;
     let rendered = this.renders.get(key);
     if (rendered === undefined) {
-      rendered = renderHtml(this.html, { ...target, urls: this.urls, sitePath: this.sitePath, footnoteProblems: [] });
+      rendered = renderHtml(this.html, this.#env(target), this.#images);
       this.renders.set(key, rendered);
     }
     return rendered;
@@ -48,7 +56,11 @@ export class HtmlPostBody {
 
   /** The HTML for a target, not kept: a one-off build asks for each once. */
   take(target: RenderTarget = PAGE): string {
-    return renderHtml(this.html, { ...target, urls: this.urls, sitePath: this.sitePath, footnoteProblems: [] });
+    return renderHtml(this.html, this.#env(target), this.#images);
+  }
+
+  #env(target: RenderTarget): MarkdownEnv {
+    return { ...target, urls: this.urls, sitePath: this.sitePath, footnoteProblems: [], media: this.media };
   }
 }
 
@@ -57,10 +69,12 @@ const REWRITTEN_ATTRIBUTE = /(\s)(href|src|id)(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([
 const HEADING = /<(\/?)h([1-6])\b/gi;
 const RAW_TEXT = /<(script|style|textarea)\b[\s\S]*?<\/\1\s*>/gi;
 
-function renderHtml(html: string, env: MarkdownEnv): string {
-  // Scripts and styles keep their text as written: a `<a href` inside them is not a link.
+function renderHtml(html: string, env: MarkdownEnv, images: readonly HtmlImage[]): string {
+  // Images shown through the pipeline have their final URLs, and scripts and
+  // styles keep their text as written (a `<a href` inside them is not a link).
   const kept: string[] = [];
-  let out = html.replace(RAW_TEXT, (block) => `\u0000${kept.push(block) - 1}\u0000`);
+  const keep = (block: string) => `\u0000${kept.push(block) - 1}\u0000`;
+  let out = showHtmlImages(html, images, env, keep).replace(RAW_TEXT, keep);
   out = out.replace(START_TAG, (tag, name: string, attributes: string, close: string) => {
     const rewritten = attributes.replace(REWRITTEN_ATTRIBUTE, (_match, space: string, attribute: string, equals: string, double?: string, single?: string, bare?: string) => {
       const value = decodeAmpersands(double ?? single ?? bare ?? "");

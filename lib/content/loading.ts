@@ -145,7 +145,7 @@ function readPost(readSource: () => string, file: string, reading: PostReading, 
   }
   const readBody = () => withoutControls(splitFrontMatter(readSource()).body);
   const text = withoutControls(document.body);
-  const body = file.endsWith(".html") ? new HtmlPostBody(text, reading.urls, sitePath) : parseBody(file, text, sitePath, frontMatter?.part, reading, readBody);
+  const body = file.endsWith(".html") ? new HtmlPostBody(text, reading.urls, sitePath, { file, inputDir: reading.inputDir, staticFiles: reading.staticFiles, images: reading.images }) : parseBody(file, text, sitePath, frontMatter?.part, reading, readBody);
   reportBodyProblems(body, file, document.bodyLineOffset, log);
   if (!frontMatter || slugProblem) return undefined;
 

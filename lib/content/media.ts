@@ -3,6 +3,7 @@ import path from "node:path";
 import type { MarkdownIt, StateCore, Token } from "markdown-it";
 import { fenceLanguage, highlight, isKnownLanguage, longestLine, NARROWEST_COLUMNS } from "./highlight.ts";
 import { IMAGE_SIZES, ImageStore, type DescribedImage } from "./images.ts";
+import { ALT_MISSING_MARK } from "./alt-text.ts";
 import { attribute, envRule, type MarkdownEnv } from "./markdown-env.ts";
 
 /** What a post's images are resolved against: its own file, the static files, the build's images. */
@@ -32,7 +33,7 @@ interface ResolvedImage {
 }
 
 /** An `<img>` in the author's raw HTML, where it sits in the token's text and what it shows. */
-interface HtmlImage extends ResolvedImage {
+export interface HtmlImage extends ResolvedImage {
   start: number;
   end: number;
   /** The author's own attributes kept on the `<img>` (class, id, title). */
@@ -102,23 +103,50 @@ function resolveMarkdownImage(token: Token, line: number, env: MarkdownEnv): voi
 }
 
 function resolveHtmlImages(token: Token, line: number, env: MarkdownEnv): void {
+  const found = findHtmlImages(token.content, line, env, "warning");
+  if (found.length > 0) token.meta = { ...token.meta, htmlImages: found };
+}
+
+/**
+ * The `<img>` tags of raw HTML (starting on `line`) that show an image file of
+ * the site, each described for the page; images elsewhere are left as written.
+ * An `<img>` without alt is a problem of the given severity: a warning for
+ * HTML inside markdown, an error in an HTML post.
+ */
+export function findHtmlImages(html: string, line: number, env: MarkdownEnv, missingAlt: MediaProblem["severity"]): HtmlImage[] {
+  env.mediaProblems ??= [];
   const found: HtmlImage[] = [];
-  for (const match of token.content.matchAll(IMG_TAG)) {
+  for (const match of html.matchAll(IMG_TAG)) {
     const attributes = readAttributes(match[0]);
     const src = attributes.get("src");
     if (src === undefined) continue;
-    const tagLine = line + (token.content.slice(0, match.index).match(/\n/g)?.length ?? 0);
+    const tagLine = line + (html.slice(0, match.index).match(/\n/g)?.length ?? 0);
     const alt = attributes.get("alt");
     if (alt === undefined) {
-      env.mediaProblems!.push({ line: tagLine, field: "img alt", found: JSON.stringify(src), expected: 'an alt attribute: alt="what the image shows", or alt="" for a decorative image', severity: "warning" });
+      env.mediaProblems.push({ line: tagLine, field: "img alt", found: JSON.stringify(src), expected: 'an alt attribute: alt="what the image shows", or alt="" for a decorative image', severity: missingAlt });
+    } else if (attributes.has(ALT_MISSING_MARK)) {
+      env.mediaProblems.push({ line: tagLine, field: "img alt", found: JSON.stringify(src), expected: `alt text for an image imported without it: write what it shows in alt (or keep alt="" if it is decorative) and remove ${ALT_MISSING_MARK}`, severity: "warning" });
     }
     const image = resolveImage(src, tagLine, env);
     if (!image) continue;
     const kept = KEPT_ATTRIBUTES.flatMap((name) => (attributes.has(name) ? [` ${name}="${escapeAttribute(attributes.get(name)!)}"`] : [])).join("");
     found.push({ image, alt: alt ?? "", start: match.index, end: match.index + match[0].length, kept });
   }
-  if (found.length > 0) token.meta = { ...token.meta, htmlImages: found };
+  return found;
 }
+
+/** Raw HTML with each image found in it shown as the page or the feed shows images; `wrap` may set the shown HTML aside. */
+export function showHtmlImages(html: string, images: readonly HtmlImage[], env: MarkdownEnv, wrap: (shown: string) => string = (shown) => shown): string {
+  let out = "";
+  let from = 0;
+  for (const found of images) {
+    out += html.slice(from, found.start) + wrap(imageHtml(found.image, escapeText(found.alt), found.kept, env, escapeText));
+    from = found.end;
+  }
+  return out + html.slice(from);
+}
+
+const escapeText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 function readAttributes(tag: string): Map<string, string> {
   const attributes = new Map<string, string>();
@@ -202,13 +230,7 @@ function installImageRenderers(md: MarkdownIt): void {
       const token = tokens[index]!;
       const images = token.meta?.htmlImages as HtmlImage[] | undefined;
       if (!images) return original(tokens, index, options, env, self);
-      let html = "";
-      let from = 0;
-      for (const found of images) {
-        html += token.content.slice(from, found.start) + imageHtml(found.image, escapeHtml(found.alt), found.kept, env, escapeHtml);
-        from = found.end;
-      }
-      return html + token.content.slice(from);
+      return showHtmlImages(token.content, images, env);
     });
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { LEDGER_FILE, type FeedLedger } from "../content/feed-ledger.ts";
 import { jekyllPostId, POSTS_DIR, SERIES_FILE, SITE_FILE } from "../content/model.ts";
+import { ALT_MISSING_MARK } from "../content/alt-text.ts";
 import { OutputPaths } from "../content/paths.ts";
 import { BROKEN_LINKS_FILE, linkSitePath, type KnownBrokenLink } from "../content/known-broken-links.ts";
 import { listStaticFiles, readStaticFolders, staticSitePath } from "../content/static-files.ts";
@@ -169,6 +170,8 @@ function planPosts(posts: readonly ConvertedPost[], options: ImportOptions, repo
     report.linksRewritten += post.linksRewritten;
     for (const key of post.droppedKeys) report.droppedKeys.set(key, (report.droppedKeys.get(key) ?? 0) + 1);
     for (const note of post.notes) report.attention.push({ file: post.source, line: note.line, message: note.message });
+    const bodyStart = bodyStartLine(content, post.text);
+    for (const line of post.imagesWithoutAlt) report.attention.push({ file, line: bodyStart + line, message: `an image without alt text on the old blog, imported with alt="" and ${ALT_MISSING_MARK}: write what it shows in alt (or keep alt="" if it is decorative) and remove the mark` });
   }
   return planned;
 }
@@ -273,14 +276,18 @@ function planPages(site: JekyllSite, sources: { own: OwnLinks; postUrls: Readonl
   return planned;
 }
 
+/** Lines of a written file before its body (the front matter's). */
+function bodyStartLine(content: string, body: string): number {
+  return content.slice(0, content.length - body.length).split("\n").length - 1;
+}
+
 function brokenReferences(document: { file: string; content: string; text: string; format: "md" | "html" }, known: ReadonlySet<string>): KnownBrokenLink[] {
-  const offset = document.content.length - document.text.length;
-  const bodyStartLine = document.content.slice(0, offset).split("\n").length - 1;
+  const bodyStart = bodyStartLine(document.content, document.text);
   return siteLinks(document.text, document.format).flatMap(({ line, link }) => {
     const sitePath = linkSitePath(link);
     if (GENERATED_PREFIXES.some((prefix) => sitePath.startsWith(prefix))) return [];
     const candidates = [sitePath, `${sitePath}/`, sitePath.replace(/index\.html?$/, "")];
-    return candidates.some((candidate) => known.has(candidate)) ? [] : [{ file: document.file, line: bodyStartLine + line, link }];
+    return candidates.some((candidate) => known.has(candidate)) ? [] : [{ file: document.file, line: bodyStart + line, link }];
   });
 }
 

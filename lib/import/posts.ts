@@ -5,6 +5,7 @@ import { readComments, type ArchivedComment } from "./comments.ts";
 import { parseJekyllDate, type ImportedDate } from "./jekyll-dates.ts";
 import type { JekyllSite } from "./jekyll-site.ts";
 import { addressKey, rewriteOwnLinks, type OwnLinks } from "./links.ts";
+import { markImagesWithoutAlt } from "./images.ts";
 import { convertLiquid, dropAttributeLists, type SourceNote } from "./liquid.ts";
 import { jekyllPostUrl } from "./permalinks.ts";
 
@@ -37,6 +38,8 @@ export interface ConvertedPost extends SourcePost {
   /** Keys of the source dropped because the site has no use for them. */
   droppedKeys: string[];
   notes: SourceNote[];
+  /** Lines of the text (1-based) with an image imported without alt text. */
+  imagesWithoutAlt: number[];
 }
 
 export interface BadInput {
@@ -125,7 +128,9 @@ export function convertPost(site: JekyllSite, post: SourcePost, own: OwnLinks, p
   const separator = post.data.excerpt_separator ?? site.config.excerpt_separator;
   const body = convertBody(site, { ...post, excerptSeparator: typeof separator === "string" ? separator : undefined }, own, postUrls);
   if (Array.isArray(body)) return body;
-  const { text, notes } = body;
+  const { notes } = body;
+  const marked = post.format === "html" ? markImagesWithoutAlt(body.text) : { text: body.text, lines: [] };
+  const text = marked.text;
 
   const { data } = post;
   const title = data.title === undefined || data.title === null || String(data.title).trim() === "" ? titleFromSlug(post.slug) : String(data.title).trim();
@@ -148,7 +153,7 @@ export function convertPost(site: JekyllSite, post: SourcePost, own: OwnLinks, p
     ...(comments.comments.length > 0 ? { comments: comments.comments } : {}),
   };
   const droppedKeys = Object.keys(data).filter((key) => !MAPPED_KEYS.has(key));
-  return { ...post, title, tags, draft, comments: comments.comments, fields, text, linksRewritten: body.linksRewritten, droppedKeys, notes };
+  return { ...post, title, tags, draft, comments: comments.comments, fields, text, linksRewritten: body.linksRewritten, droppedKeys, notes, imagesWithoutAlt: marked.lines };
 }
 
 /** A body converted for this site: Liquid resolved, kramdown's attribute lists dropped, the old blog's links made site paths. */
