@@ -1,7 +1,12 @@
 import { existsSync, statSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import eleventyImage, { type ImageOptions, type ImageStat } from "@11ty/eleventy-img";
+import type eleventyImage from "@11ty/eleventy-img";
+import type { ImageOptions, ImageStat } from "@11ty/eleventy-img";
+import { onFirstUse } from "../tools/lazy.ts";
+
+/** eleventy-img and sharp, loaded by the first image a post shows. */
+const imageTool = onFirstUse<typeof eleventyImage>("@11ty/eleventy-img");
 
 /** Where encoded variants are published: under the generator's own /assets/. */
 export const IMAGE_SITE_PATH = "/assets/img/";
@@ -126,7 +131,7 @@ export class ImageStore {
   }
 
   #describeAfresh(file: string, absolute: string): { image: DescribedImage; jobs: ImageStat[] } {
-    const stats = eleventyImage.statsSync(absolute, this.#options(file));
+    const stats = imageTool().statsSync(absolute, this.#options(file));
     const formats = FORMATS[path.extname(file).toLowerCase()]!;
     const toSource = (format: string): PictureSource => ({
       type: MIME[format]!,
@@ -138,7 +143,7 @@ export class ImageStore {
     if (!largest) throw new Error("not an image that can be read");
     const staticPath = this.#staticSitePathOf(file);
     // Wider than the widest variant: the original's own size, for feeds, which show the original.
-    if (staticPath !== undefined && largest.width === WIDTHS.at(-1)) largest = eleventyImage.statsSync(absolute, { ...this.#options(file), widths: [null] })[fallbackFormat]![0]!;
+    if (staticPath !== undefined && largest.width === WIDTHS.at(-1)) largest = imageTool().statsSync(absolute, { ...this.#options(file), widths: [null] })[fallbackFormat]![0]!;
     const vector = fallbackFormat === "svg";
     const image: DescribedImage = {
       file,
@@ -169,7 +174,7 @@ export class ImageStore {
       [...this.#wanted].map(async ([source, { options, variants }]) => {
         if (variants.some((variant) => !existsSync(variant.outputPath))) {
           countEncode();
-          await eleventyImage(source, options);
+          await imageTool()(source, options);
         }
         await Promise.all(
           variants.map(async (variant) => {

@@ -1,4 +1,5 @@
-import sanitizeHtml from "sanitize-html";
+import type sanitizeHtml from "sanitize-html";
+import { onFirstUse } from "../tools/lazy.ts";
 
 /*
  * HTML written by someone else, or read away from the site, goes through an
@@ -56,6 +57,9 @@ const NON_TEXT_ELEMENTS = ["script", "style", "textarea", "option", "xmp", "nosc
 /** Every attribute that holds one URL (sanitize-html checks their schemes). */
 const URL_ATTRIBUTES = ["href", "src", "poster", "cite"];
 
+/** Loaded by the first post with raw HTML or the first comment: a blog of markdown alone never needs it. */
+const sanitizer = onFirstUse<typeof sanitizeHtml>("sanitize-html");
+
 const POST_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: POST_ELEMENTS,
   allowedAttributes: POST_ATTRIBUTES,
@@ -73,8 +77,8 @@ const POST_OPTIONS: sanitizeHtml.IOptions = {
  * as a feed reader (which has no base URL) needs.
  */
 export function sanitizePostHtml(html: string, base?: UrlBase): string {
-  if (base === undefined) return sanitizeHtml(html, POST_OPTIONS);
-  return sanitizeHtml(html, { ...POST_OPTIONS, transformTags: { "*": (tagName, attribs) => ({ tagName, attribs: absoluteAttributes(attribs, base) }) } });
+  if (base === undefined) return sanitizer()(html, POST_OPTIONS);
+  return sanitizer()(html, { ...POST_OPTIONS, transformTags: { "*": (tagName, attribs) => ({ tagName, attribs: absoluteAttributes(attribs, base) }) } });
 }
 
 /** Elements a reader's comment may keep: text formatting, quotes, code and links. No images, frames, scripts or styles. */
@@ -94,7 +98,7 @@ const COMMENT_OPTIONS: sanitizeHtml.IOptions = {
 
 /** A reader's comment (the old WordPress blog's), kept as prose: links marked `nofollow ugc`, nothing else that loads or runs. */
 export function sanitizeCommentHtml(html: string): string {
-  return sanitizeHtml(html, COMMENT_OPTIONS);
+  return sanitizer()(html, COMMENT_OPTIONS);
 }
 
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
