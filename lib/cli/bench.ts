@@ -117,6 +117,7 @@ console.log(
     .map((load) => load.toFixed(2))
     .join(", ")}.`,
 );
+if (process.env.BLOG_WORKERS !== undefined) console.log(`BLOG_WORKERS=${process.env.BLOG_WORKERS}.`);
 if (hugo) console.log(`Paired with ${hugo}.`);
 else notes.push("hugo is not on PATH (Debian's `hugo` package): the Hugo pairing is skipped.");
 if (!canMeasureCommands())
@@ -273,3 +274,5 @@ await mkdir(path.dirname(outputFile), { recursive: true });
 const machine = { cores, cpu: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}`, hugo };
 await writeFile(outputFile, `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, command, ...results }, null, 2)}\n`);
 console.log(`Figures written to ${path.relative(process.cwd(), outputFile)}.`);
+// A warm build that differs from a cold one is a bug, not a figure: the exit status says so too.
+if (results.warm && results.warm.differences.length > 0) process.exitCode = 1;
