@@ -1,3 +1,4 @@
+import type { DescribedImage } from "./images.ts";
 import type { MarkdownEnv, RenderTarget } from "./markdown-env.ts";
 import { rewriteHref } from "./markdown.ts";
 import { findHtmlImages, showHtmlImages, type HtmlImage, type MediaProblem, type PostMedia } from "./media.ts";
@@ -20,6 +21,9 @@ export class HtmlPostBody {
   readonly footnotes = [];
   readonly mediaProblems: MediaProblem[];
   readonly #images: HtmlImage[];
+  /** The images it shows and the other local files it points at, as found when it was read. */
+  readonly images: DescribedImage[];
+  readonly files: string[];
   readonly words: number;
   readonly excerpt: string;
   /** Every HTML post is raw HTML: feeds pass it through their sanitizer. */
@@ -35,6 +39,8 @@ export class HtmlPostBody {
     const env = this.#env(PAGE);
     this.#images = findHtmlImages(html, 1, env, "error");
     this.mediaProblems = env.mediaProblems ?? [];
+    this.images = env.imagesDescribed ?? [];
+    this.files = env.filesFound ?? [];
     const text = textOf(html);
     this.words = wordsIn(text);
     this.excerpt = detached(excerptOf(html));

@@ -37,6 +37,8 @@ export interface MarkdownEnv extends RenderTarget {
   mediaProblems?: MediaProblem[];
   /** The images a parse found, for the dev server's check that they are unchanged. */
   imagesDescribed?: DescribedImage[];
+  /** Other local files a parse found (a post's PDF): a cached rendering holds while they exist. */
+  filesFound?: string[];
   /** Images rendered so far in this rendering: all but the first load lazily. */
   imagesShown?: number;
   [key: string | symbol]: unknown;

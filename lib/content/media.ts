@@ -179,7 +179,10 @@ function resolveImage(src: string, line: number, env: MarkdownEnv): DescribedIma
     return undefined;
   };
   if ("missing" in file) return problem(`a file that exists; there is no ${file.missing} (images go in images/, published at /images/)`);
-  if (!ImageStore.isImage(file.found)) return undefined;
+  if (!ImageStore.isImage(file.found)) {
+    (env.filesFound ??= []).push(file.found);
+    return undefined;
+  }
   try {
     const image = media.images.describe(file.found);
     (env.imagesDescribed ??= []).push(image);

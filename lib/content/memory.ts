@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /*
  * The build's memory-saving measures, in one place. A site of thousands of
  * posts holds every post's HTML at once (Eleventy keeps the rendered site to
@@ -16,16 +14,26 @@ export function detached(text: string): string {
 }
 
 /**
- * A one-off build lets each post's markdown go once it is rendered. Should a
- * template ask for a rendering again, the file is read again, and refused if
+ * A post's renderings, each handed over once by a one-off build and then let
+ * go (the page that shows it holds it from then on); the dev server keeps them
+ * for its next rebuild. Undefined for one not held: the caller renders again.
+ */
+export function handOver(renders: Map<string, string>, oneOffBuild: boolean): (key: string) => string | undefined {
+  return (key) => {
+    const html = renders.get(key);
+    if (oneOffBuild) renders.delete(key);
+    return html;
+  };
+}
+
+/**
+ * Reads a post again for a rendering asked for a second time, refusing it if
  * it has changed since: one build never mixes two versions of a post.
  */
-export function rereader(file: string, readBody: () => string, body: string): () => string {
-  const digest = (text: string) => createHash("sha256").update(text).digest("hex");
-  const original = digest(body);
+export function unchangedReader(file: string, read: () => Uint8Array, identity: (bytes: Uint8Array) => string, expected: string): () => Uint8Array {
   return () => {
-    const again = readBody();
-    if (digest(again) !== original) throw new Error(`${file} changed while the site was being built; build again to publish the new text`);
-    return again;
+    const bytes = read();
+    if (identity(bytes) !== expected) throw new Error(`${file} changed while the site was being built; build again to publish the new text`);
+    return bytes;
   };
 }

@@ -18,7 +18,8 @@ export function partTarget(part: number): RenderTarget {
   return { mode: "page", idPrefix: `part${part}-`, headingShift: 1 };
 }
 
-const targetKey = (target: RenderTarget) => `${target.mode}|${target.idPrefix}|${target.headingShift}`;
+/** A render target as text: the key its HTML is kept and cached under. */
+export const targetKey = (target: RenderTarget) => `${target.mode}|${target.idPrefix}|${target.headingShift}`;
 
 /**
  * One post's markdown, parsed once and rendered at once for every target the
@@ -31,6 +32,8 @@ export class ParsedPost {
   readonly mediaProblems: MediaProblem[];
   /** The images the post shows, as described when it was parsed. */
   readonly images: DescribedImage[];
+  /** Other local files the post points at, found when it was parsed. */
+  readonly files: string[];
   readonly footnotes: FootnoteSummary[];
   readonly words: number;
   readonly excerpt: string;
@@ -60,6 +63,7 @@ export class ParsedPost {
     this.footnoteProblems = env.footnoteProblems;
     this.mediaProblems = env.mediaProblems ?? [];
     this.images = env.imagesDescribed ?? [];
+    this.files = env.filesFound ?? [];
     this.footnotes = summariseFootnotes(md, env);
     this.words = countWords(tokens);
     this.excerpt = detached(excerptOf(tokens));

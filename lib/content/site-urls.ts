@@ -10,7 +10,11 @@ export class SiteUrls {
   /** Origins the author's own absolute links may use; they are rewritten to site paths. */
   private readonly ownOrigins: ReadonlySet<string>;
 
-  constructor(deploymentUrl: string, canonicalUrl: string) {
+  constructor(
+    /** What it was made from, so another thread can make the same. */
+    readonly deploymentUrl: string,
+    readonly canonicalUrl: string,
+  ) {
     const deployment = new URL(deploymentUrl);
     this.origin = deployment.origin;
     this.pathPrefix = deployment.pathname.endsWith("/") ? deployment.pathname : `${deployment.pathname}/`;

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { ImageStore } from "./images.ts";
@@ -84,9 +84,8 @@ export class EncodingError extends Error {
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A post's text, which must be UTF-8; throws an EncodingError naming the first bad byte. */
-export function readPostText(absolute: string): string {
-  const bytes = readFileSync(absolute);
+/** A post file's bytes as text, which must be UTF-8; throws an EncodingError naming the first bad byte. */
+export function decodePostText(bytes: Uint8Array): string {
   try {
     return UTF8.decode(bytes);
   } catch {
