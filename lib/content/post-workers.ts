@@ -17,10 +17,11 @@ import { renderPostFile, type RenderContext, type RenderedPost, type RenderSetti
 export const WORKERS_SWITCH = "BLOG_WORKERS";
 
 /**
- * Posts to render before another thread pays for itself. A worker took 1.0 to
- * 1.2 s of CPU to start under tsx (the packages alone, about 0.4 s: zod,
- * eleventy-img, markdown-it, Prism, YAML), about what the main thread needs to
- * render 750 posts; so a second thread starts from 1,000 posts.
+ * Posts to render before another thread pays for itself. A worker took about
+ * 0.5 s of CPU to start from the compiled JavaScript (1.0 to 1.2 s under tsx;
+ * the packages alone, zod, eleventy-img, markdown-it, Prism and YAML, about
+ * 0.4 s), what the main thread needs to render about 400 posts: so a second
+ * thread starts from 1,000 posts.
  */
 export const POSTS_PER_WORKER = 500;
 
