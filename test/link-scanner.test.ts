@@ -16,6 +16,12 @@ describe("the link check's page scanner", () => {
     ]);
   });
 
+  it("decodes every named and numeric entity in a value, and nothing in a value without one", () => {
+    const page = scanPage(`<h2 id="caf&eacute;">x</h2><a href="/caf&#xe9;/?a=1&amp;b=2">l</a><a href="/a&b/">l</a><constructor id="c">`);
+    expect([...page.ids]).toEqual(["café", "c"]);
+    expect(page.links.map((link) => link.value)).toEqual(["/café/?a=1&b=2", "/a&b/"]);
+  });
+
   it("finds repeated ids", () => {
     expect([...scanPage(`<h2 id="notes">a</h2><section><h3 id="notes">b</h3></section>`).duplicateIds]).toEqual(["notes"]);
     // Written without a value, an id is still an id (here an empty one, twice).
