@@ -63,6 +63,21 @@ function reportFailure(error: unknown, held: HeldLog): void {
   }
 }
 
+/** Builds the site into a release folder, then its search index once every check has passed; throws what failed. */
+async function buildInto(root: string, releaseDir: string, held: HeldLog): Promise<void> {
+  // Pages go to the search index as they render, so Pagefind works on the other core meanwhile.
+  const search = new SearchIndexBuilder();
+  try {
+    const Builder = await importEleventy();
+    const eleventy = new Builder(root, releaseDir, { configPath: SITE_CONFIG, quietMode: true, config: indexEachPage(search) });
+    (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
+    const [, pages] = (await eleventy.write()) as [unknown, BuiltPage[]];
+    await search.write(releaseDir, pages);
+  } finally {
+    await search.close();
+  }
+}
+
 async function main(): Promise<number> {
   const options = readOptions();
   if (typeof options === "number") return options;
@@ -80,22 +95,13 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   const held = new HeldLog();
-  // Pages go to the search index as they render, so Pagefind works on the other core meanwhile.
-  const search = new SearchIndexBuilder();
   try {
-    const Builder = await importEleventy();
-    const eleventy = new Builder(paths.root, release.dir, { configPath: SITE_CONFIG, quietMode: true, config: indexEachPage(search) });
-    (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
-    const [, pages] = (await eleventy.write()) as [unknown, BuiltPage[]];
-    // The checks have passed: the release gets its own search index before it goes live.
-    await search.write(release.dir, pages);
+    await buildInto(paths.root, release.dir, held);
   } catch (error) {
     await discardRelease(paths, release.name).catch(() => undefined);
     reportFailure(error, held);
     console.error(`Build failed; ${describeLive(before)}.`);
     return 1;
-  } finally {
-    await search.close();
   }
 
   let switched: { migrated?: string };
