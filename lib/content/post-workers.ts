@@ -83,9 +83,9 @@ export async function renderPostFiles(
   for (let start = 0; start < jobs.length; start += BATCH) queue.push(start);
   const batchOf = (start: number) => jobs.slice(start, start + BATCH);
 
-  const workers = Array.from({ length: Math.min(options.workers ?? workerCount(jobs.length), queue.length) }, () =>
-    runWorker(settings, queue, batchOf, results),
-  );
+  // With the main thread rendering too, a lone batch (a warm build's few edited posts) needs no other thread.
+  const spare = options.mainThread === false ? queue.length : queue.length - 1;
+  const workers = Array.from({ length: Math.min(options.workers ?? workerCount(jobs.length), spare) }, () => runWorker(settings, queue, batchOf, results));
   // The main thread takes batches too, yielding between them so workers' replies are read.
   let local: RenderContext | undefined;
   const drain = async () => {
