@@ -125,7 +125,7 @@ let remembered = new Map<string, RenderedPost>();
 /** Every post's result: from the dev server's memory or the cache when they still hold, else rendered. */
 async function renderAll(sources: readonly PostSource[], settings: RenderSettings, reading: PostReading): Promise<RenderedPost[]> {
   const cache = cacheEnabled() ? new PostCache(settings.inputDir) : undefined;
-  const kept = await Promise.all(sources.map(async ({ key }) => remembered.get(key) ?? (await cache?.read(key))));
+  const kept = sources.map(({ key }) => remembered.get(key) ?? cache?.read(key));
   const results = kept.map((result) => (result && stillHolds(result, reading) ? result : undefined));
   const missing = sources.filter((_source, index) => results[index] === undefined);
   const fresh = await renderPostFiles(missing, settings, () => renderContext(settings, reading.images));

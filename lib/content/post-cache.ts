@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -96,12 +96,17 @@ export class PostCache {
     this.#dir = path.join(inputDir, POST_CACHE_DIR);
   }
 
-  /** The result kept under a key, or undefined when there is none or it cannot be trusted. */
-  async read(key: string): Promise<RenderedPost | undefined> {
+  /**
+   * The result kept under a key, or undefined when there is none or it cannot
+   * be trusted. Read synchronously, one at a time: fs/promises costs several
+   * times the CPU per small file, and thousands read at once would all be held
+   * in memory together.
+   */
+  read(key: string): RenderedPost | undefined {
     this.#used.add(key);
     let bytes: Buffer;
     try {
-      bytes = await readFile(this.#file(key));
+      bytes = readFileSync(this.#file(key));
     } catch {
       return undefined;
     }

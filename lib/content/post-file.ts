@@ -140,27 +140,9 @@ function readPost(source: string, file: string, context: RenderContext, log: Iss
     return;
   }
   const slug = slugOf(file);
-  const slugProblem = !SLUG.test(slug);
-  if (slugProblem) {
-    log.error({
-      file,
-      field: "file name",
-      found: quote(path.basename(file)),
-      expected: `expected a slug, which becomes the post's URL: lower-case letters and digits joined by hyphens, like posts/${suggestSlug(slug)}${path.extname(file)}`,
-    });
-  }
+  const slugProblem = !isSlug(slug, file, log);
   const sitePath = postPath(slug, frontMatter?.permalink);
-  const control = CONTROL_CHARACTER_LINE.exec(document.body);
-  if (control) {
-    const line = document.body.slice(0, control.index).split("\n").length + document.bodyLineOffset;
-    log.warn({
-      file,
-      line,
-      field: "body",
-      found: codePoint(control[0]),
-      expected: "removed it and any others in the text: control characters are invisible and make pages invalid",
-    });
-  }
+  warnOfControlCharacters(document, file, log);
   const body = bodyOf(file, withoutControls(document.body), sitePath, frontMatter?.part, context);
   reportBodyProblems(body, file, document.bodyLineOffset, log);
   result.images = body.images;
@@ -168,22 +150,54 @@ function readPost(source: string, file: string, context: RenderContext, log: Iss
   if (!frontMatter || slugProblem) return;
 
   for (const target of renderTargets(frontMatter.part)) result.renders[targetKey(target)] = body.render(target);
-  const { series: seriesSlug, ...fields } = frontMatter;
-  const jekyllId = jekyllPostId(sitePath, slug);
-  result.facts = {
-    ...fields,
-    seriesSlug,
+  result.facts = factsOf(frontMatter, body, { file, slug, sitePath, fieldLines: lines }, context.urls);
+}
+
+/** Whether a file's name is a slug, the post's URL; an error saying how to rename it if not. */
+function isSlug(slug: string, file: string, log: IssueLog): boolean {
+  if (SLUG.test(slug)) return true;
+  log.error({
     file,
-    slug,
-    sitePath,
-    feedId: context.urls.absolute(jekyllId),
+    field: "file name",
+    found: quote(path.basename(file)),
+    expected: `expected a slug, which becomes the post's URL: lower-case letters and digits joined by hyphens, like posts/${suggestSlug(slug)}${path.extname(file)}`,
+  });
+  return false;
+}
+
+function warnOfControlCharacters(document: SplitDocument, file: string, log: IssueLog): void {
+  const control = CONTROL_CHARACTER_LINE.exec(document.body);
+  if (!control) return;
+  const line = document.body.slice(0, control.index).split("\n").length + document.bodyLineOffset;
+  log.warn({
+    file,
+    line,
+    field: "body",
+    found: codePoint(control[0]),
+    expected: "removed it and any others in the text: control characters are invisible and make pages invalid",
+  });
+}
+
+/** What a valid post says: its front matter, its place on the site and what its body gives listings and feeds. */
+function factsOf(
+  frontMatter: PostFrontMatter,
+  body: ParsedPost | HtmlPostBody,
+  where: Pick<PostFacts, "file" | "slug" | "sitePath" | "fieldLines">,
+  urls: SiteUrls,
+): PostFacts {
+  const { series: seriesSlug, ...fields } = frontMatter;
+  const jekyllId = jekyllPostId(where.sitePath, where.slug);
+  return {
+    ...fields,
+    ...where,
+    seriesSlug,
+    feedId: urls.absolute(jekyllId),
     jekyllId,
     description: clip(frontMatter.summary ?? body.excerpt),
     excerpt: body.excerpt,
     words: body.words,
     readingMinutes: body.readingMinutes,
     footnotes: body.footnotes,
-    fieldLines: lines,
     hasRawHtml: body.hasRawHtml,
   };
 }
