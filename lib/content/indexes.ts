@@ -1,5 +1,5 @@
 import { tagPath, tagSlug } from "./paths.ts";
-import type { NoteCitation, NoteIndex, Post, TagIndex } from "./types.ts";
+import type { NoteCitation, NoteIndex, Post, TagIndex, TagPage } from "./types.ts";
 
 /** The indexes pages read, each built once per build from the published posts. */
 
@@ -18,17 +18,38 @@ export function newestDate(posts: readonly Post[]): Date | undefined {
   }, undefined);
 }
 
+/**
+ * Posts on one page of a tag: a tag page lists each post with its summary, so
+ * a tag of several hundred posts would be a page of hundreds of kilobytes.
+ */
+export const POSTS_PER_TAG_PAGE = 20;
+
 export function indexTags(posts: readonly Post[]): TagIndex[] {
   const tags = new Map<string, TagIndex>();
   for (const post of posts) {
     for (const name of post.tags) {
       const slug = tagSlug(name);
       let tag = tags.get(slug);
-      if (!tag) tags.set(slug, (tag = { name, slug, sitePath: tagPath(name), posts: [] }));
+      if (!tag) tags.set(slug, (tag = { name, slug, sitePath: tagPath(name), posts: [], pages: [] }));
       if (!tag.posts.includes(post)) tag.posts.push(post);
     }
   }
+  for (const tag of tags.values()) tag.pages = paginate(tag);
   return [...tags.values()].sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+function paginate(tag: TagIndex): TagPage[] {
+  const count = Math.max(1, Math.ceil(tag.posts.length / POSTS_PER_TAG_PAGE));
+  const path = (number: number) => tagPath(tag.name, number);
+  return Array.from({ length: count }, (_, index) => ({
+    tag,
+    number: index + 1,
+    count,
+    sitePath: path(index + 1),
+    posts: tag.posts.slice(index * POSTS_PER_TAG_PAGE, (index + 1) * POSTS_PER_TAG_PAGE),
+    ...(index > 0 ? { previous: path(index) } : {}),
+    ...(index + 1 < count ? { next: path(index + 2) } : {}),
+  }));
 }
 
 /** Every footnote by its tag, oldest citation first. */

@@ -57,12 +57,14 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   );
   const all = records.map((record) => parts.get(record) ?? makePost(record, undefined));
   const posts = all.filter((post) => post.published).sort(newestFirst);
+  const tags = indexTags(posts);
   return {
     site: site!,
     posts,
     scheduled: all.filter((post) => post.scheduled && !post.draft).sort((a, b) => a.date.getTime() - b.date.getTime()),
     series,
-    tags: indexTags(posts),
+    tags,
+    tagPages: tags.flatMap((tag) => tag.pages),
     notes: indexNotes(posts),
     years: groupByYear(posts),
     lastUpdated: newestDate(posts),

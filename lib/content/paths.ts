@@ -24,9 +24,9 @@ export function jekyllPostId(sitePath: string, slug: string): string {
   return `${directory}/${slug}`;
 }
 
-/** A tag's page, from the tag as the author wrote it. */
-export function tagPath(tag: string): string {
-  return `/tags/${tagSlug(tag)}/`;
+/** A tag's page, from the tag as the author wrote it; its later pages (2, 3...) beneath it. */
+export function tagPath(tag: string, page = 1): string {
+  return page === 1 ? `/tags/${tagSlug(tag)}/` : `/tags/${tagSlug(tag)}/page/${page}/`;
 }
 
 /** A series' own pages and feed. */

@@ -73,6 +73,20 @@ export interface TagIndex {
   slug: string;
   sitePath: string;
   posts: Post[];
+  /** The tag's posts in pages of POSTS_PER_TAG_PAGE, newest first: the first at sitePath. */
+  pages: TagPage[];
+}
+
+/** One page of a tag's posts, with its neighbours' site paths. */
+export interface TagPage {
+  tag: TagIndex;
+  /** 1-based. */
+  number: number;
+  count: number;
+  sitePath: string;
+  posts: Post[];
+  previous?: string;
+  next?: string;
 }
 
 export interface NoteCitation {
@@ -93,6 +107,8 @@ export interface ContentModel {
   posts: Post[];
   series: Series[];
   tags: TagIndex[];
+  /** Every page of every tag, for the tag pages' pagination. */
+  tagPages: TagPage[];
   notes: NoteIndex[];
   /** Posts by year, newest year first, for the archive. */
   years: Array<{ year: number; posts: Post[] }>;

@@ -40,6 +40,7 @@ export class Blog {
   get posts() { return this.model.posts; }
   get series() { return this.model.series; }
   get tags() { return this.model.tags; }
+  get tagPages() { return this.model.tagPages; }
   get notes() { return this.model.notes; }
   get years() { return this.model.years; }
   get lastUpdated() { return this.model.lastUpdated; }
