@@ -212,6 +212,8 @@ describe("npm run import --dry-run", () => {
       expect(run.stdout).toMatch(/^Dry run: nothing was written\. The import would write 1\d files:/);
       expect(run.stdout).toContain("  posts/container-tutorials-part-1.html\n");
       expect(run.stdout).toContain("  wp-content/uploads/2007/04/container-diagram.png\n");
+      expect(run.stdout).toContain("  pages/projects.md\n");
+      expect(run.stdout).toContain("  pages/contact.njk\n");
       expect(run.stdout).toContain("It would publish wp-content/ as static folders");
       expect(await snapshot(site)).toEqual(before);
     } finally {

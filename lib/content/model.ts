@@ -57,14 +57,12 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   );
   const all = records.map((record) => parts.get(record) ?? makePost(record, undefined));
   const posts = all.filter((post) => post.published).sort(newestFirst);
-  const tags = indexTags(posts);
   return {
     site: site!,
     posts,
     scheduled: all.filter((post) => post.scheduled && !post.draft).sort((a, b) => a.date.getTime() - b.date.getTime()),
     series,
-    tags,
-    tagPages: tags.flatMap((tag) => tag.pages),
+    tags: indexTags(posts),
     notes: indexNotes(posts),
     years: groupByYear(posts),
     lastUpdated: newestDate(posts),

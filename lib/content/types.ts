@@ -107,8 +107,6 @@ export interface ContentModel {
   posts: Post[];
   series: Series[];
   tags: TagIndex[];
-  /** Every page of every tag, for the tag pages' pagination. */
-  tagPages: TagPage[];
   notes: NoteIndex[];
   /** Posts by year, newest year first, for the archive. */
   years: Array<{ year: number; posts: Post[] }>;

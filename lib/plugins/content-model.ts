@@ -40,7 +40,8 @@ export class Blog {
   get posts() { return this.model.posts; }
   get series() { return this.model.series; }
   get tags() { return this.model.tags; }
-  get tagPages() { return this.model.tagPages; }
+  /** Every page of every tag, for the tag pages' pagination. */
+  get tagPages() { return this.model.tags.flatMap((tag) => tag.pages); }
   get notes() { return this.model.notes; }
   get years() { return this.model.years; }
   get lastUpdated() { return this.model.lastUpdated; }
