@@ -3,13 +3,17 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeFixtureSite, post, REPO, text } from "./helpers/site.ts";
+import { findContentError } from "../lib/content/issues.ts";
+import { buildFixture, makeFixtureSite, post, REPO, text } from "./helpers/site.ts";
 import { publishedState, runBuildCli, type CliRun } from "./helpers/publish.ts";
 
 /**
  * The bad-input corpus: each folder of test/fixtures/bad-input/ holds files to
  * add to a site that builds, and case.json says what the production build must
- * do with them. Every case runs the real CLI as a subprocess.
+ * do with them. Each case is first built on its own, in this process: the
+ * content errors it alone causes, or the pages it publishes. Then the cases
+ * go through the real CLI as a subprocess, all failing ones at once and all
+ * passing ones at once: its report, exit status and release switch.
  */
 const CORPUS = path.join(REPO, "test/fixtures/bad-input");
 
@@ -56,15 +60,21 @@ function errorLines(stderr: string): string[] {
   return stderr.split("\n").filter((line) => line.startsWith("  - "));
 }
 
-function expectReported(run: CliRun, expected: readonly ExpectedError[]): void {
-  const lines = errorLines(run.stderr);
+/** The report lists exactly the expected errors, each with its file, line, field and text. */
+function expectErrorList(report: string, expected: readonly ExpectedError[]): void {
+  const lines = errorLines(report);
   for (const error of expected) {
     const where = `  - ${error.file}${error.line === undefined ? "" : `:${error.line}`}:${error.field === undefined ? "" : ` ${error.field}:`} `;
     const match = lines.find((line) => line.startsWith(where) && line.includes(error.says));
-    expect(match, `no error line starting ${JSON.stringify(where)} and saying ${JSON.stringify(error.says)} in:\n${run.stderr}`).toBeDefined();
+    expect(match, `no error line starting ${JSON.stringify(where)} and saying ${JSON.stringify(error.says)} in:\n${report}`).toBeDefined();
   }
-  expect(lines, `exactly the expected errors, no others:\n${run.stderr}`).toHaveLength(expected.length);
-  expect(run.stderr).toContain(`${expected.length} content error${expected.length === 1 ? "" : "s"}:`);
+  expect(lines, `exactly the expected errors, no others:\n${report}`).toHaveLength(expected.length);
+  expect(report).toContain(`${expected.length} content error${expected.length === 1 ? "" : "s"}:`);
+}
+
+/** The CLI's report of a failed build: the list, what became of _site, and nothing else. */
+function expectReported(run: CliRun, expected: readonly ExpectedError[]): void {
+  expectErrorList(run.stderr, expected);
   expect(run.stderr).toMatch(/Build failed; (_site still serves|_site was not there)/);
   // Only the list: none of Eleventy's own log lines or stack traces.
   expect(run.stderr).not.toMatch(/\[11ty\]|^\s+at /m);
@@ -93,15 +103,46 @@ async function restoreLedger(bytes: Buffer | undefined): Promise<void> {
 }
 
 /** Builds with the given files added, then takes them away again, so every case starts from the same site. */
-async function buildWith(files: ReadonlyMap<string, Buffer>): Promise<{ run: CliRun; ledgerBefore: Buffer | undefined; ledgerAfter: Buffer | undefined }> {
+async function buildWith<T>(files: ReadonlyMap<string, Buffer>, build: () => Promise<T>): Promise<{ result: T; ledgerBefore: Buffer | undefined; ledgerAfter: Buffer | undefined }> {
   const ledgerBefore = await readLedgerBytes();
   await addFiles(files);
   try {
-    const run = await runBuildCli(site);
-    return { run, ledgerBefore, ledgerAfter: await readLedgerBytes() };
+    const result = await build();
+    return { result, ledgerBefore, ledgerAfter: await readLedgerBytes() };
   } finally {
     await removeFiles(files);
     await restoreLedger(ledgerBefore);
+  }
+}
+
+/** A production build in this process, into a folder of its own: its content errors' report, or the pages it wrote. */
+async function buildInProcess(): Promise<{ report: string } | { outputDir: string; cleanup(): Promise<void> }> {
+  try {
+    return await buildFixture({ input: site });
+  } catch (error) {
+    const contentError = findContentError(error);
+    if (!contentError) throw error;
+    return { report: contentError.message };
+  }
+}
+
+/** A case's files, the large one padded to its size. */
+function caseFiles(corpusCase: CorpusCase): Map<string, Buffer> {
+  const files = new Map(corpusCase.files);
+  if (corpusCase.padToBytes !== undefined) {
+    for (const [file, bytes] of files) files.set(file, padded(bytes, corpusCase.padToBytes));
+    for (const bytes of files.values()) expect(bytes.length).toBeGreaterThanOrEqual(corpusCase.padToBytes);
+  }
+  return files;
+}
+
+/** Each page the case publishes has its title, and no carriage return or byte-order mark. */
+async function expectPublished(outputDir: string, pages: CorpusCase["publishes"] = []): Promise<void> {
+  for (const page of pages) {
+    const html = await readFile(path.join(outputDir, page.path, "index.html"), "utf8");
+    const { document } = parseHTML(html);
+    expect(text(document.querySelector("h1"))).toBe(page.title);
+    expect(html, "no carriage return or byte-order mark reaches the page").not.toMatch(/\r|\uFEFF/);
   }
 }
 
@@ -134,32 +175,18 @@ describe("the bad-input corpus, each case on its own", () => {
   for (const name of caseNames) {
     it(name, async () => {
       const corpusCase = corpus.find((candidate) => candidate.name === name)!;
-      const files = new Map(corpusCase.files);
-      if (corpusCase.padToBytes !== undefined) {
-        for (const [file, bytes] of files) files.set(file, padded(bytes, corpusCase.padToBytes));
-        for (const bytes of files.values()) expect(bytes.length).toBeGreaterThanOrEqual(corpusCase.padToBytes);
-      }
-
-      const before = await publishedState(site);
-      const { run, ledgerBefore, ledgerAfter } = await buildWith(files);
-      expect(run.status, `${corpusCase.about}\n${run.stderr}`).toBe(corpusCase.exit);
-
-      if (corpusCase.exit !== 0) {
-        expectReported(run, corpusCase.errors ?? []);
-        // The published site, the link and the releases are exactly as they were; no failed release or temporary link is left behind.
-        expect(await publishedState(site)).toEqual(before);
+      const { result, ledgerBefore, ledgerAfter } = await buildWith(caseFiles(corpusCase), buildInProcess);
+      if ("report" in result) {
+        expect(corpusCase.exit, `${corpusCase.about}\n${result.report}`).toBe(1);
+        expectErrorList(result.report, corpusCase.errors ?? []);
         expect(ledgerAfter, "a failed build records no feed ids").toEqual(ledgerBefore);
         return;
       }
-
-      const after = await publishedState(site);
-      expect(after.link, "a successful build switches _site to a new release").not.toBe(before.link);
-      expect(after.link).toMatch(/^\.releases\/\d{8}T\d{6}-\d{3}Z-[0-9a-f]{4}$/);
-      for (const page of corpusCase.publishes ?? []) {
-        const html = await readFile(path.join(site, "_site", page.path, "index.html"), "utf8");
-        const { document } = parseHTML(html);
-        expect(text(document.querySelector("h1"))).toBe(page.title);
-        expect(html, "no carriage return or byte-order mark reaches the page").not.toMatch(/\r|\uFEFF/);
+      try {
+        expect(corpusCase.exit, `${corpusCase.about}: the build passed`).toBe(0);
+        await expectPublished(result.outputDir, corpusCase.publishes);
+      } finally {
+        await result.cleanup();
       }
     });
   }
@@ -170,10 +197,12 @@ describe("the bad-input corpus, all at once", () => {
   async function expectAllReportedTogether(failing: readonly CorpusCase[]): Promise<void> {
     const files = new Map(failing.flatMap((corpusCase) => [...corpusCase.files]));
     const before = await publishedState(site);
-    const { run } = await buildWith(files);
+    const { result: run, ledgerBefore, ledgerAfter } = await buildWith(files, () => runBuildCli(site));
     expect(run.status).toBe(1);
     expectReported(run, failing.flatMap((corpusCase) => corpusCase.errors ?? []));
+    // The published site, the link and the releases are exactly as they were; no failed release or temporary link is left behind.
     expect(await publishedState(site)).toEqual(before);
+    expect(ledgerAfter, "a failed build records no feed ids").toEqual(ledgerBefore);
   }
 
   it("reports every content error of one build together, and publishes nothing", async () => {
@@ -187,6 +216,20 @@ describe("the bad-input corpus, all at once", () => {
     const failing = corpus.filter((corpusCase) => corpusCase.name.startsWith("link-"));
     expect(failing).toHaveLength(2);
     await expectAllReportedTogether(failing);
+  });
+});
+
+describe("the bad-input corpus's passing cases, through the CLI", () => {
+  it("publish together: _site switches to a new release that has their pages", async () => {
+    const passing = corpus.filter((corpusCase) => corpusCase.exit === 0);
+    expect(passing.length).toBeGreaterThanOrEqual(2);
+    const before = await publishedState(site);
+    const { result: run } = await buildWith(new Map(passing.flatMap((corpusCase) => [...caseFiles(corpusCase)])), () => runBuildCli(site));
+    expect(run.status, run.stderr).toBe(0);
+    const after = await publishedState(site);
+    expect(after.link, "a successful build switches _site to a new release").not.toBe(before.link);
+    expect(after.link).toMatch(/^\.releases\/\d{8}T\d{6}-\d{3}Z-[0-9a-f]{4}$/);
+    for (const corpusCase of passing) await expectPublished(path.join(site, "_site"), corpusCase.publishes);
   });
 });
 
