@@ -19,6 +19,8 @@ beforeAll(async () => {
   // The server starts first so the build can be told its address; it serves whatever was built.
   server = await serveStatic(() => site?.outputDir ?? "/nonexistent", PREFIX);
   base = server.origin + PREFIX;
+  // The same site folder built just before for the root, in this process: nothing of that build may carry over.
+  await (await buildSite({ env: { SITE_URL: undefined } })).cleanup();
   site = await buildSite({ env: { SITE_URL: base } });
   const files = (await readdir(site.outputDir, { recursive: true })).map((file) => file.split("\\").join("/"));
   const urlOf = (file: string) => new URL(file.replace(/(^|\/)index\.html$/, "$1"), base).href;

@@ -1,7 +1,8 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import Eleventy from "@11ty/eleventy";
 import { parseHTML } from "linkedom";
 
@@ -83,11 +84,26 @@ export interface BuildOptions {
 const quietLogger = { log() {}, info() {}, warn() {}, error() {} };
 
 /**
+ * Eleventy keeps compiled layouts in one cache per process, keyed by their
+ * path, and a later Eleventy instance reuses them with the filters of the
+ * instance that compiled them: a second build of a site folder rendered its
+ * layouts with the first build's content model (its SITE_URL, its posts).
+ * The dev server clears it on every change; an in-process build clears it first.
+ */
+const LAYOUT_CACHE = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve("@11ty/eleventy")), "LayoutCache.js")).href;
+
+async function clearLayoutCache(): Promise<void> {
+  const { default: layouts } = (await import(LAYOUT_CACHE)) as { default: { removeAll(): void } };
+  layouts.removeAll();
+}
+
+/**
  * Builds a site in-process with the real configuration into a temporary folder.
  * Builds in one test file run one at a time: the environment is process-wide.
  */
 export async function buildFixture(options: BuildOptions): Promise<BuiltSite> {
   const outputDir = await mkdtemp(path.join(tmpdir(), "blog-build-"));
+  await clearLayoutCache();
   const restore = setEnvironment({ BLOG_DRAFTS: "0", ...options.env });
   let results: Array<{ url: string | false; outputPath: string | false }>;
   try {
