@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Eleventy from "@11ty/eleventy";
 import { parseHTML } from "linkedom";
+import { STYLESHEET_CACHE_DIR } from "../../lib/plugins/assets.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONFIG = path.join(REPO, ".eleventy.js");
@@ -29,6 +30,12 @@ export interface FixtureOptions {
   blogPosts?: boolean;
   /** Any other file, by path in the site folder (a page, a layout...) → file text. */
   files?: Record<string, string>;
+  /**
+   * A built site folder whose compiled CSS (its stylesheet cache) to start
+   * with: compiling the Sass is most of a small site's build. The build still
+   * compiles when the cache's key does not match this site's stylesheets.
+   */
+  stylesheetCacheFrom?: string;
 }
 
 /** A throwaway copy of the site with the given posts, for tests that need their own content. */
@@ -47,12 +54,22 @@ export async function makeFixtureSite(options: FixtureOptions = {}): Promise<str
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);
   }
+  if (options.stylesheetCacheFrom) await copyStylesheetCache(options.stylesheetCacheFrom, dir);
   if (options.series) await writeFile(path.join(dir, "_data/series.json"), JSON.stringify(options.series, null, 2));
   if (options.site) {
     const site = JSON.parse(await readFile(path.join(dir, "_data/site.json"), "utf8")) as Record<string, unknown>;
     await writeFile(path.join(dir, "_data/site.json"), JSON.stringify({ ...site, ...options.site }, null, 2));
   }
   return dir;
+}
+
+async function copyStylesheetCache(from: string, to: string): Promise<void> {
+  try {
+    await cp(path.join(from, STYLESHEET_CACHE_DIR), path.join(to, STYLESHEET_CACHE_DIR), { recursive: true });
+  } catch (error) {
+    // No cache to copy (the CSS read a file outside its folder): the build compiles it.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }
 
 /** Front matter plus body, for fixture posts. */

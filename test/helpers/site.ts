@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import { builtSite, buildFixture, makeFixtureSite, type BuildOptions, type BuiltSite } from "./fixture-site.ts";
+import { builtSite, buildFixture, makeFixtureSite as makeSiteFolder, type BuildOptions, type BuiltSite, type FixtureOptions } from "./fixture-site.ts";
 
 export * from "./fixture-site.ts";
 
@@ -8,6 +8,14 @@ declare module "vitest" {
     /** The fixture blog, built once for the whole run by test/helpers/global-setup.ts. */
     blogSite: { input: string; outputDir: string; paths: string[] };
   }
+}
+
+/**
+ * A throwaway copy of the site (see fixture-site.ts) that starts with the
+ * shared fixture blog's compiled CSS, unless `stylesheetCacheFrom` says otherwise.
+ */
+export function makeFixtureSite(options: FixtureOptions = {}): Promise<string> {
+  return makeSiteFolder({ stylesheetCacheFrom: inject("blogSite").input, ...options });
 }
 
 /**
@@ -25,7 +33,7 @@ export async function buildSite(options: Partial<BuildOptions> = {}): Promise<Bu
 
 let inputCopy: Promise<string> | undefined;
 
-/** The fixture blog's site folder, copied once per test file: a build may write its feed-id ledger. */
+/** The fixture blog's site folder, copied once per worker (test files share a worker one after another): a build may write its feed-id ledger. */
 function sharedInputCopy(): Promise<string> {
   inputCopy ??= makeFixtureSite({ blogPosts: true });
   return inputCopy;
