@@ -125,7 +125,8 @@ let remembered = new Map<string, RenderedPost>();
 /** Every post's result: from the dev server's memory or the cache when they still hold, else rendered. */
 async function renderAll(sources: readonly PostSource[], settings: RenderSettings, reading: PostReading): Promise<RenderedPost[]> {
   const cache = cacheEnabled() ? new PostCache(settings.inputDir) : undefined;
-  const kept = sources.map(({ key }) => remembered.get(key) ?? cache?.read(key));
+  // BLOG_CACHE=0 is a cold build: nothing kept is used, in memory or on disk.
+  const kept = sources.map(({ key }) => (cache ? (remembered.get(key) ?? cache.read(key)) : undefined));
   const results = kept.map((result) => (result && stillHolds(result, reading) ? result : undefined));
   const missing = sources.filter((_source, index) => results[index] === undefined);
   const fresh = await renderPostFiles(missing, settings, () => renderContext(settings, reading.images));
