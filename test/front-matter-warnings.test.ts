@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadContent } from "../lib/content/model.ts";
-import { CONFIG, makeFixtureSite, REPO } from "./helpers/site.ts";
+import { commandLine, CONFIG, makeFixtureSite, REPO } from "./helpers/site.ts";
 
 /** tsx by absolute URL: the fixture folder has no node_modules to resolve it from. */
 const TSX = pathToFileURL(createRequire(path.join(REPO, "package.json")).resolve("tsx")).href;
@@ -65,7 +65,7 @@ describe("an unknown front-matter key", () => {
     fixtures.push(input);
     const env = { ...process.env };
     delete env.BLOG_DRAFTS;
-    const build = await promisify(execFile)(process.execPath, ["--import", "tsx", "lib/cli/build.ts", "--input", input], { cwd: REPO, env });
+    const build = await promisify(execFile)(process.execPath, commandLine("cli/build", "--input", input), { cwd: REPO, env });
     expect(build.stderr + build.stdout).toContain(WARNING);
     expect(build.stdout).toMatch(/Published release/);
   });

@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BUILD_CLI, runBuildCli } from "./helpers/publish.ts";
-import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
+import { runBuildCli } from "./helpers/publish.ts";
+import { commandLine, makeFixtureSite, post, REPO } from "./helpers/site.ts";
 
 /*
  * Builds that end badly: killed with kill -9 part-way, or unable to make or
@@ -24,7 +24,7 @@ async function site(): Promise<string> {
 async function killPartWay(input: string): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ["BLOG_DRAFTS", "SITE_URL", "NODE_OPTIONS"]) delete env[key];
-  const child = spawn(process.execPath, ["--import", "tsx", BUILD_CLI, "--input", input], { cwd: REPO, env, stdio: "ignore" });
+  const child = spawn(process.execPath, commandLine("cli/build", "--input", input), { cwd: REPO, env, stdio: "ignore" });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const releases = path.join(input, ".releases");
   const started = Date.now();

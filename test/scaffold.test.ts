@@ -7,7 +7,7 @@ import { nextPart, parsePostText, postText, slugify, utcDay } from "../lib/autho
 import { splitFrontMatter } from "../lib/content/front-matter.ts";
 import { loadContent } from "../lib/content/model.ts";
 import { PostFrontMatterSchema } from "../lib/content/schema.ts";
-import { buildSite, makeFixtureSite, post, REPO, text } from "./helpers/site.ts";
+import { buildSite, commandLine, makeFixtureSite, post, REPO, text } from "./helpers/site.ts";
 
 const SERIES = "no-planned-downtime-chasm";
 const TITLE = "Crossing the no-downtime chasm - part 5: what's left";
@@ -21,7 +21,7 @@ interface CliResult {
 /** `npm run new` as the author runs it, against a fixture folder. */
 async function runNew(input: string, ...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "lib/cli/new-post.ts", ...args, "--input", input], { cwd: REPO });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, commandLine("cli/new-post", ...args, "--input", input), { cwd: REPO });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

@@ -9,6 +9,11 @@ import { STYLESHEET_CACHE_DIR } from "../../lib/plugins/assets.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONFIG = path.join(REPO, ".eleventy.js");
+
+/** A command's arguments as `npm run` starts it: the launcher, which runs the compiled JavaScript of lib/<command>.ts. */
+export function commandLine(command: string, ...args: string[]): string[] {
+  return [path.join(REPO, "lib/launch.js"), command, ...args];
+}
 /**
  * The tests' own blog: a snapshot of the series' three posts and the data
  * files, so the author's drafts and new posts in posts/ never change what a

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { REPO } from "./site.ts";
+import { commandLine, REPO } from "./site.ts";
 
 /** The fixture Jekyll blog: WordPress-era HTML posts, kramdown posts, comments and each kind of bad input. */
 export const WORDPRESS_ERA_SITE = path.join(REPO, "test/fixtures/jekyll-wordpress-era");
@@ -20,7 +20,7 @@ export interface ImportRun {
 /** `npm run import -- <source> --input <target> ...`, as the author runs it. */
 export async function runImport(source: string, target: string, ...args: string[]): Promise<ImportRun> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(REPO, "lib/cli/import.ts"), source, "--input", target, ...args], { cwd: REPO });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, commandLine("cli/import", source, "--input", target, ...args), { cwd: REPO });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };

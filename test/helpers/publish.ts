@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdir, readFile, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
-import { REPO } from "./site.ts";
+import { commandLine, REPO } from "./site.ts";
 
 export const BUILD_CLI = path.join(REPO, "lib/cli/build.ts");
 
@@ -17,7 +17,7 @@ export function runBuildCli(input: string, env: Record<string, string | undefine
   const childEnv: Record<string, string | undefined> = { ...process.env, BLOG_DRAFTS: undefined, SITE_URL: undefined, NODE_OPTIONS: undefined, ...env };
   for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", BUILD_CLI, "--input", input, ...args], { cwd: REPO, env: childEnv as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, commandLine("cli/build", "--input", input, ...args), { cwd: REPO, env: childEnv as NodeJS.ProcessEnv });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
