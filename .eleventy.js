@@ -32,7 +32,9 @@ export default function registerSite(eleventyConfig) {
   // restarts on lib/ edits instead (node --watch-path).
   eleventyConfig.setWatchJavaScriptDependencies(false);
   // Not pages: posts/ is the content model's input, the rest is not the site's.
-  eleventyConfig.addPlugin(inputIgnoresPlugin, { patterns: ["posts/**", "README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**", ".cache/**", ".build/**"] });
+  eleventyConfig.addPlugin(inputIgnoresPlugin, {
+    patterns: ["posts/**", "README.md", "test/**", "lib/**", "node_modules/**", "_site/**", ".releases/**", "_dev-site/**", ".cache/**", ".build/**"],
+  });
 
   // The content model: posts, series, tags and notes, validated once per build.
   const blog = new Blog();

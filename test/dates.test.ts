@@ -16,8 +16,20 @@ const ZONES = ["Pacific/Auckland", "America/Los_Angeles"];
 
 /** How YAML reads `date: 2018-01-10`, and a time late on New Year's Eve in UTC. */
 const CASES = [
-  { date: "2018-01-10T00:00:00.000Z", readable: "January 10, 2018", iso: "2018-01-10", rfc3339: "2018-01-10T00:00:00Z", rfc822: "Wed, 10 Jan 2018 00:00:00 +0000" },
-  { date: "2017-12-31T23:30:00.000Z", readable: "December 31, 2017", iso: "2017-12-31", rfc3339: "2017-12-31T23:30:00Z", rfc822: "Sun, 31 Dec 2017 23:30:00 +0000" },
+  {
+    date: "2018-01-10T00:00:00.000Z",
+    readable: "January 10, 2018",
+    iso: "2018-01-10",
+    rfc3339: "2018-01-10T00:00:00Z",
+    rfc822: "Wed, 10 Jan 2018 00:00:00 +0000",
+  },
+  {
+    date: "2017-12-31T23:30:00.000Z",
+    readable: "December 31, 2017",
+    iso: "2017-12-31",
+    rfc3339: "2017-12-31T23:30:00Z",
+    rfc822: "Sun, 31 Dec 2017 23:30:00 +0000",
+  },
 ];
 
 /** The formats as a fresh process under `TZ` prints them (a process fixes its zone on first use of Date). */
@@ -28,14 +40,22 @@ async function formatsInZone(timeZone: string): Promise<unknown> {
     const dates = ${JSON.stringify(CASES.map((example) => example.date))}.map((value) => new Date(value));
     console.log(JSON.stringify(dates.map((date) => ({ readable: readableDate(date), iso: isoDate(date), rfc3339: rfc3339(date), rfc822: rfc822(date) }))));
   `;
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "--eval", script], { cwd: REPO, env: { ...process.env, TZ: timeZone } });
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "--eval", script], {
+    cwd: REPO,
+    env: { ...process.env, TZ: timeZone },
+  });
   return JSON.parse(stdout);
 }
 
 describe("date formats", () => {
   it.each(CASES)("$date is $readable, $iso, $rfc3339 and $rfc822", (example) => {
     const date = new Date(example.date);
-    expect({ readable: readableDate(date), iso: isoDate(date), rfc3339: rfc3339(date), rfc822: rfc822(date) }).toEqual({ readable: example.readable, iso: example.iso, rfc3339: example.rfc3339, rfc822: example.rfc822 });
+    expect({ readable: readableDate(date), iso: isoDate(date), rfc3339: rfc3339(date), rfc822: rfc822(date) }).toEqual({
+      readable: example.readable,
+      iso: example.iso,
+      rfc3339: example.rfc3339,
+      rfc822: example.rfc822,
+    });
   });
 
   it.each(ZONES)("are the same under TZ=%s", async (zone) => {
@@ -48,10 +68,22 @@ describe.each(ZONES)("pages built under TZ=%s", (zone) => {
   beforeAll(async () => {
     outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
     const { SITE_URL: _deployment, ...environment } = process.env;
-    await run(process.execPath, ["--import", "tsx", path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"), "--config=.eleventy.js", `--input=${inject("blogSite").input}`, `--output=${outputDir}`, "--quiet"], {
-      cwd: REPO,
-      env: { ...environment, TZ: zone, BLOG_DRAFTS: "0" },
-    });
+    await run(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"),
+        "--config=.eleventy.js",
+        `--input=${inject("blogSite").input}`,
+        `--output=${outputDir}`,
+        "--quiet",
+      ],
+      {
+        cwd: REPO,
+        env: { ...environment, TZ: zone, BLOG_DRAFTS: "0" },
+      },
+    );
   });
   afterAll(() => rm(outputDir, { recursive: true, force: true }));
 
@@ -67,7 +99,11 @@ describe.each(ZONES)("pages built under TZ=%s", (zone) => {
 
   it.each(["/", "/archive/", "/series/no-planned-downtime-chasm/"])("dates every part on the calendar day it was posted on %s", async (sitePath) => {
     const found = await times(sitePath);
-    for (const expected of [["2018-01-10", "January 10, 2018"], ["2018-01-05", "January 5, 2018"], ["2017-12-28", "December 28, 2017"]]) {
+    for (const expected of [
+      ["2018-01-10", "January 10, 2018"],
+      ["2018-01-05", "January 5, 2018"],
+      ["2017-12-28", "December 28, 2017"],
+    ]) {
       expect(found, sitePath).toContainEqual(expected);
     }
     // No page shows a neighbouring day instead.

@@ -39,10 +39,19 @@ async function listeningAddress(port: number): Promise<string | undefined> {
 class DevServer {
   output = "";
   private readonly child: ChildProcess;
-  constructor(readonly site: string, readonly port: number, extra: string[] = []) {
+  constructor(
+    readonly site: string,
+    readonly port: number,
+    extra: string[] = [],
+  ) {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_OPTIONS;
-    this.child = spawn(process.execPath, ["--import", "tsx", "lib/authoring/dev-server.ts", `--port=${port}`, ...extra], { cwd: site, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, ["--import", "tsx", "lib/authoring/dev-server.ts", `--port=${port}`, ...extra], {
+      cwd: site,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child.stdout!.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr!.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
   }
@@ -89,12 +98,15 @@ describe("the dev server", () => {
     if (server) await rm(server.site, { recursive: true, force: true });
   });
 
-  it.each(["/..%2f", "/%ff", "/..%2f..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/package.json", "/a%5c..%5c..%5cpackage.json"])("answers %s with 400 and keeps serving", async (rawPath) => {
-    const answer = await get(server.port, rawPath);
-    expect(answer?.status).toBe(400);
-    expect((await get(server.port, "/guarded/"))?.status).toBe(200);
-    expect(server.running).toBe(true);
-  });
+  it.each(["/..%2f", "/%ff", "/..%2f..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/package.json", "/a%5c..%5c..%5cpackage.json"])(
+    "answers %s with 400 and keeps serving",
+    async (rawPath) => {
+      const answer = await get(server.port, rawPath);
+      expect(answer?.status).toBe(400);
+      expect((await get(server.port, "/guarded/"))?.status).toBe(200);
+      expect(server.running).toBe(true);
+    },
+  );
 
   it("listens on 127.0.0.1 only", async () => {
     expect(await listeningAddress(server.port)).toBe("0100007F");

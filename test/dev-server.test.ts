@@ -34,7 +34,9 @@ async function makeDevSite(posts: Record<string, string>): Promise<string> {
   await writeFile(path.join(site, ".releases/published/index.html"), PUBLISHED_PAGE);
   await symlink(".releases/published", path.join(site, "_site"));
   await mkdir(path.join(site, "images"));
-  await sharp({ create: { width: 600, height: 300, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toFile(path.join(site, "images/dev-diagram.png"));
+  await sharp({ create: { width: 600, height: 300, channels: 3, background: { r: 40, g: 90, b: 160 } } })
+    .png()
+    .toFile(path.join(site, "images/dev-diagram.png"));
   // What an earlier session left: a page whose post has since been renamed.
   await mkdir(path.join(site, "_dev-site/renamed-long-ago"), { recursive: true });
   await writeFile(path.join(site, "_dev-site/renamed-long-ago/index.html"), "<!doctype html><title>stale</title>\n");
@@ -46,7 +48,11 @@ class DevServer {
   readonly origin: string;
   private readonly child: ChildProcess;
 
-  private constructor(readonly site: string, port: number, args: string[]) {
+  private constructor(
+    readonly site: string,
+    port: number,
+    args: string[],
+  ) {
     this.origin = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.BLOG_DRAFTS; // the dev server's own default must show drafts
@@ -174,17 +180,27 @@ describe("npm start", () => {
       const bundle = await readSearchBundle(path.join(server.site, "_dev-site")).catch(() => undefined);
       return bundle && check(bundle) ? bundle : undefined;
     };
-    const first = await server.waitFor("the draft in the search index", indexed((bundle) => bundle.pages.some((page) => page.url === "/dev-server-draft/")));
+    const first = await server.waitFor(
+      "the draft in the search index",
+      indexed((bundle) => bundle.pages.some((page) => page.url === "/dev-server-draft/")),
+    );
     expect(first.value.pages.find((page) => page.url === "/dev-server-draft/")?.meta.draft).toBe("Draft");
     expect((await server.fetch("/search/"))?.body).toContain('role="search"');
     expect((await server.fetch("/pagefind/pagefind.js"))?.status).toBe(200);
     await server.edit(DRAFT_FILE, (text) => text.replace("Draft text.", "Draft text. A wombatique."));
-    timings["search index after an edit"] = (await server.waitFor("the edit in the search index", indexed((bundle) => bundle.words.includes("wombatiqu")))).ms;
+    timings["search index after an edit"] = (
+      await server.waitFor(
+        "the edit in the search index",
+        indexed((bundle) => bundle.words.includes("wombatiqu")),
+      )
+    ).ms;
   });
 
   it("serves an edited post", async () => {
     await server.edit(PART1, (text) => text.replace(/^title: .*$/m, "title: Part one, edited while serving"));
-    timings["post edit"] = (await server.waitFor("the edited title", server.servedWith("/no-planned-downtime-chasm-part1/", "Part one, edited while serving</h1>"))).ms;
+    timings["post edit"] = (
+      await server.waitFor("the edited title", server.servedWith("/no-planned-downtime-chasm-part1/", "Part one, edited while serving</h1>"))
+    ).ms;
   });
 
   it("serves the author's static files, and a changed file as changed", async () => {
@@ -203,7 +219,9 @@ describe("npm start", () => {
     const before = await cached();
     expect(before.length).toBeGreaterThan(0);
     await server.edit(IMAGE_POST_FILE, (text) => text.replace("Before the image.", "Edited before the image."));
-    timings["text edit of a post with an image"] = (await server.waitFor("the edited text", server.servedWith("/dev-server-image/", "Edited before the image."))).ms;
+    timings["text edit of a post with an image"] = (
+      await server.waitFor("the edited text", server.servedWith("/dev-server-image/", "Edited before the image."))
+    ).ms;
     expect(await cached()).toEqual(before);
   });
 
@@ -213,11 +231,15 @@ describe("npm start", () => {
       const href = (await server.fetch("/"))?.body.match(/<link rel="stylesheet" href="([^"]+)"/)?.[1];
       return href === undefined ? undefined : (await server.fetch(href))?.body;
     };
-    timings["Sass partial edit"] = (await server.waitFor("the new CSS rule", async () => ((await servedCss())?.includes(".dev-server-marker") ? true : undefined))).ms;
+    timings["Sass partial edit"] = (
+      await server.waitFor("the new CSS rule", async () => ((await servedCss())?.includes(".dev-server-marker") ? true : undefined))
+    ).ms;
   });
 
   it("serves an edited layout partial and edited data", async () => {
-    await server.edit("_includes/partials/tag-list.njk", (text) => text.replace('<span class="tag-list-label">Tags:</span>', '<span class="tag-list-label">Filed under:</span>'));
+    await server.edit("_includes/partials/tag-list.njk", (text) =>
+      text.replace('<span class="tag-list-label">Tags:</span>', '<span class="tag-list-label">Filed under:</span>'),
+    );
     timings["partial edit"] = (await server.waitFor("the edited partial", server.servedWith("/no-planned-downtime-chasm-part1/", "Filed under:"))).ms;
     await server.edit("_data/site.json", (text) => text.replace(/"tagline": "[^"]*"/, '"tagline": "Edited tagline"'));
     timings["data edit"] = (await server.waitFor("the edited tagline", server.servedWith("/", "Edited tagline"))).ms;
@@ -244,14 +266,19 @@ describe("npm start", () => {
     expect((await server.fetch("/no-planned-downtime-chasm-part1/"))?.body).toContain("Part one, edited while serving</h1>");
 
     // The fix, with a misspelt key: the dev server warns about it too.
-    await writeFile(path.join(server.site, DRAFT_FILE), DRAFT_SOURCE.replace("Draft text.", "Recovered text.").replace("draft: true", "draft: true\nserise: no-planned-downtime-chasm"));
+    await writeFile(
+      path.join(server.site, DRAFT_FILE),
+      DRAFT_SOURCE.replace("Draft text.", "Recovered text.").replace("draft: true", "draft: true\nserise: no-planned-downtime-chasm"),
+    );
     timings["recovery after the fix"] = (await server.waitFor("the fixed draft", server.servedWith("/dev-server-draft/", "Recovered text."))).ms;
     expect(server.output.slice(printedBefore)).toContain('warning: posts/dev-server-draft.md:6: serise: unknown front-matter field; did you mean "series"?');
   });
 
   it("restarts on an edit to the TypeScript in lib/ and serves its output", async () => {
     await server.edit("lib/plugins/crawlers.ts", (text) => text.replace("`User-agent: *\\nAllow: /", "`# restarted with new code\\nUser-agent: *\\nAllow: /"));
-    timings["lib/ edit (process restart)"] = (await server.waitFor("robots.txt from the edited code", server.servedWith("/robots.txt", "# restarted with new code"))).ms;
+    timings["lib/ edit (process restart)"] = (
+      await server.waitFor("robots.txt from the edited code", server.servedWith("/robots.txt", "# restarted with new code"))
+    ).ms;
     // The restarted server still has every earlier edit.
     expect((await server.fetch("/"))?.body).toContain("Edited tagline");
   });
@@ -281,7 +308,9 @@ describe("npm start with a content error from the start", () => {
     expect(server.running).toBe(true);
 
     await writeFile(path.join(server.site, DRAFT_FILE), DRAFT_SOURCE);
-    timings["start-up after fixing a start-up error"] = (await server.waitFor("the fixed draft", server.servedWith("/dev-server-draft/", "A draft seen only in the dev server"))).ms;
+    timings["start-up after fixing a start-up error"] = (
+      await server.waitFor("the fixed draft", server.servedWith("/dev-server-draft/", "A draft seen only in the dev server"))
+    ).ms;
     expect(await publishedReleaseFiles(server.site)).toEqual({ "index.html": PUBLISHED_PAGE });
   });
 });

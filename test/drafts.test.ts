@@ -18,7 +18,10 @@ const DRAFT = {
 };
 
 const posts = {
-  "part-one.md": post({ title: "Fixture series part one", date: "2020-01-01", series: SERIES, part: 1, tags: ["shared-tag"] }, "The first part.[^shared-note]\n\n[^shared-note]: A note every part may cite.\n"),
+  "part-one.md": post(
+    { title: "Fixture series part one", date: "2020-01-01", series: SERIES, part: 1, tags: ["shared-tag"] },
+    "The first part.[^shared-note]\n\n[^shared-note]: A note every part may cite.\n",
+  ),
   [`${DRAFT.slug}.md`]: post(
     { title: DRAFT.title, date: "2020-01-02", series: SERIES, part: 2, tags: ["shared-tag", DRAFT.tag], draft: true },
     `${DRAFT.bodyWord} speaking, the middle part.[^${DRAFT.noteTag}]\n\n[^${DRAFT.noteTag}]: A note only the draft cites.\n`,
@@ -57,13 +60,29 @@ describe("a draft in a production build", () => {
   it("leaves no trace in any output file: pages, feeds, sitemap, tags, series, notes", async () => {
     const files = await allFiles(production.outputDir);
     // Sanity: the build is complete, so an empty search could not pass by accident.
-    for (const expected of ["index.html", "feed.xml", "rss.xml", "feed.json", "sitemap.xml", `series/${SERIES}/rss.xml`, "notes/index.html", "archive/index.html", "tags/shared-tag/index.html", "part-one/index.html", "part-three/index.html"]) {
+    for (const expected of [
+      "index.html",
+      "feed.xml",
+      "rss.xml",
+      "feed.json",
+      "sitemap.xml",
+      `series/${SERIES}/rss.xml`,
+      "notes/index.html",
+      "archive/index.html",
+      "tags/shared-tag/index.html",
+      "part-one/index.html",
+      "part-three/index.html",
+    ]) {
       expect([...files.keys()], `the production build should contain ${expected}`).toContain(expected);
     }
     const traces = [DRAFT.title, DRAFT.slug, DRAFT.tag, DRAFT.noteTag, DRAFT.bodyWord];
     // The stylesheet styles the draft badge and the search script draws it (for the dev server); no page may carry one.
     const tracesIn = (file: string) => (file.startsWith("assets/") ? traces : [...traces, "draft-badge"]);
-    const leaks = [...files].flatMap(([file, content]) => tracesIn(file).filter((trace) => content.includes(trace)).map((trace) => `${file} contains ${JSON.stringify(trace)}`));
+    const leaks = [...files].flatMap(([file, content]) =>
+      tracesIn(file)
+        .filter((trace) => content.includes(trace))
+        .map((trace) => `${file} contains ${JSON.stringify(trace)}`),
+    );
     expect(leaks).toEqual([]);
   });
 
@@ -74,7 +93,11 @@ describe("a draft in a production build", () => {
       expect(parts, `series box on ${sitePath}`).toEqual(["Fixture series part one", "Part 2: coming soon", "Fixture series part three"]);
     }
     const seriesPage = await production.document(`/series/${SERIES}/`);
-    expect([...seriesPage.querySelectorAll(".series-part-title")].map((title) => text(title))).toEqual(["Fixture series part one", "Part 2: coming soon", "Fixture series part three"]);
+    expect([...seriesPage.querySelectorAll(".series-part-title")].map((title) => text(title))).toEqual([
+      "Fixture series part one",
+      "Part 2: coming soon",
+      "Fixture series part three",
+    ]);
     const partThree = await production.document("/part-three/");
     expect(partThree.querySelector(".series-pager-previous")?.getAttribute("href")).toBe("/part-one/");
     const onePage = await production.document(`/series/${SERIES}/all/`);
@@ -123,7 +146,12 @@ describe("a draft part after the published ones, in a series that declares no pa
       "plan-one.md": post({ title: "Plan part one", date: "2020-02-01", series: "fixture-plan", part: 1, tags: ["plans"] }, "One.[^n]\n\n[^n]: A note.\n"),
       "plan-two.md": post({ title: "Plan part two", date: "2020-02-02", series: "fixture-plan", part: 2, tags: ["plans"] }, "Two.\n"),
     };
-    const draft = { "plan-three.md": post({ title: "Plan part three", date: "2020-02-03", series: "fixture-plan", part: 3, tags: ["plans", "draft-only"], draft: true }, "Three.\n") };
+    const draft = {
+      "plan-three.md": post(
+        { title: "Plan part three", date: "2020-02-03", series: "fixture-plan", part: 3, tags: ["plans", "draft-only"], draft: true },
+        "Three.\n",
+      ),
+    };
     const without = await makeFixtureSite({ posts: published, series });
     const withDraft = await makeFixtureSite({ posts: { ...published, ...draft }, series });
     const builds = [await buildSite({ input: without }), await buildSite({ input: withDraft })];

@@ -18,16 +18,31 @@ const ZONES = ["Pacific/Auckland", "America/Los_Angeles"];
 async function buildInZone(timeZone: string): Promise<string> {
   const outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
   const { SITE_URL: _deployment, ...environment } = process.env;
-  await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"), "--config=.eleventy.js", `--input=${inject("blogSite").input}`, `--output=${outputDir}`, "--quiet"], {
-    cwd: REPO,
-    env: { ...environment, TZ: timeZone, BLOG_DRAFTS: "0" },
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"),
+      "--config=.eleventy.js",
+      `--input=${inject("blogSite").input}`,
+      `--output=${outputDir}`,
+      "--quiet",
+    ],
+    {
+      cwd: REPO,
+      env: { ...environment, TZ: timeZone, BLOG_DRAFTS: "0" },
+    },
+  );
   return outputDir;
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join("/")).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .sort();
 }
 
 let here: BuiltSite;

@@ -78,7 +78,10 @@ describe("a hostile title, summary and tags", () => {
     for (const feedPath of ["/feed.xml", "/rss.xml"]) {
       const item = parseWithRowanmanning(await site.read(feedPath)).items[0];
       expect(item?.title, feedPath).toBe(HOSTILE_READABLE);
-      expect(item?.categories.map((category) => category.term), feedPath).toEqual(HOSTILE_TAGS);
+      expect(
+        item?.categories.map((category) => category.term),
+        feedPath,
+      ).toEqual(HOSTILE_TAGS);
     }
   });
 });
@@ -98,7 +101,9 @@ describe("an author's raw HTML in a feed item", () => {
   it("has every URL made absolute against the post and no scripts or handlers", async () => {
     for (const html of await hostileItemHtml()) {
       expect(itemHtmlProblems(html)).toEqual([]);
-      const links = [...parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.querySelectorAll(".raw a")].map((link) => link.getAttribute("href"));
+      const links = [...parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.querySelectorAll(".raw a")].map((link) =>
+        link.getAttribute("href"),
+      );
       expect(links).toEqual([
         "https://blog.bittercoder.com/no-planned-downtime-chasm-part1/",
         "https://blog.bittercoder.com/no-planned-downtime-chasm-part2/",

@@ -14,7 +14,8 @@ async function blogCopy(): Promise<string> {
   return dir;
 }
 
-const ledgerOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, "_data/feed-ids.json"), "utf8")) as Record<string, { file: string; title: string }>;
+const ledgerOf = async (dir: string) =>
+  JSON.parse(await readFile(path.join(dir, "_data/feed-ids.json"), "utf8")) as Record<string, { file: string; title: string }>;
 
 describe("the feed-id ledger", () => {
   it("records the ids jekyll-feed published for the three parts", async () => {
@@ -27,14 +28,18 @@ describe("the feed-id ledger", () => {
     const dir = await blogCopy();
     await rename(path.join(dir, "posts/no-planned-downtime-chasm-part3.md"), path.join(dir, "posts/finishing-thoughts.md"));
     const message = fullMessage(await buildError({ input: dir }));
-    expect(message).toContain('posts/finishing-thoughts.md: feed id: found "/finishing-thoughts", but it was published as "/no-planned-downtime-chasm-part3" (from posts/no-planned-downtime-chasm-part3.md)');
+    expect(message).toContain(
+      'posts/finishing-thoughts.md: feed id: found "/finishing-thoughts", but it was published as "/no-planned-downtime-chasm-part3" (from posts/no-planned-downtime-chasm-part3.md)',
+    );
   });
 
   it("fails the build when a published post disappears, naming the ledger entry", async () => {
     const dir = await blogCopy();
     await rm(path.join(dir, "posts/no-planned-downtime-chasm-part3.md"));
     const message = fullMessage(await buildError({ input: dir }));
-    expect(message).toContain("_data/feed-ids.json: /no-planned-downtime-chasm-part3: found no post publishes it (it was posts/no-planned-downtime-chasm-part3.md)");
+    expect(message).toContain(
+      "_data/feed-ids.json: /no-planned-downtime-chasm-part3: found no post publishes it (it was posts/no-planned-downtime-chasm-part3.md)",
+    );
   });
 
   it("fails the build when two posts would share a feed id", async () => {

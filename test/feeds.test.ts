@@ -55,7 +55,11 @@ const HISTORICAL_IDS = [
   "https://blog.bittercoder.com/no-planned-downtime-chasm-part1",
 ];
 
-const xmlTree = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["item", "entry", "category", "link", "atom:link"].includes(name) });
+const xmlTree = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  isArray: (name) => ["item", "entry", "category", "link", "atom:link"].includes(name),
+});
 
 let site: BuiltSite;
 beforeAll(async () => {
@@ -110,15 +114,29 @@ describe("Atom at /feed.xml, the old jekyll-feed address", () => {
     expect(feed.meta.type).toBe("atom");
     expect(feed.self).toBe(`${SITE}/feed.xml`);
     expect(feed.updated?.toISOString()).toBe("2018-01-10T00:00:00.000Z");
-    expect(feed.items.map((item) => ({ title: item.title, url: item.url, published: item.published?.toISOString(), categories: item.categories.map((category) => category.term) }))).toEqual(
-      POSTS.map((expected) => ({ title: expected.title, url: expected.url, published: `${expected.date}T00:00:00.000Z`, categories: [...expected.tags, SERIES_TITLE] })),
+    expect(
+      feed.items.map((item) => ({
+        title: item.title,
+        url: item.url,
+        published: item.published?.toISOString(),
+        categories: item.categories.map((category) => category.term),
+      })),
+    ).toEqual(
+      POSTS.map((expected) => ({
+        title: expected.title,
+        url: expected.url,
+        published: `${expected.date}T00:00:00.000Z`,
+        categories: [...expected.tags, SERIES_TITLE],
+      })),
     );
   });
 });
 
 describe("RSS 2.0 at /rss.xml", () => {
   it("declares the content and atom namespaces it uses, and links to itself", async () => {
-    const tree = xmlTree.parse(await site.read("/rss.xml")) as { rss: Record<string, unknown> & { channel: Record<string, unknown> & { item: Array<Record<string, unknown>> } } };
+    const tree = xmlTree.parse(await site.read("/rss.xml")) as {
+      rss: Record<string, unknown> & { channel: Record<string, unknown> & { item: Array<Record<string, unknown>> } };
+    };
     expect(tree.rss["@version"]).toBe("2.0");
     expect(tree.rss["@xmlns:content"]).toBe(CONTENT_NS);
     expect(tree.rss["@xmlns:atom"]).toBe(ATOM_NS);
@@ -147,8 +165,22 @@ describe("RSS 2.0 at /rss.xml", () => {
     const feed = parseWithRowanmanning(await site.read("/rss.xml"));
     expect(feed.meta).toEqual({ type: "rss", version: "2.0" });
     expect(feed.self).toBe(`${SITE}/rss.xml`);
-    expect(feed.items.map((item) => ({ id: item.id, title: item.title, url: item.url, published: item.published?.toISOString(), categories: item.categories.map((category) => category.term) }))).toEqual(
-      POSTS.map((expected, index) => ({ id: HISTORICAL_IDS[index], title: expected.title, url: expected.url, published: `${expected.date}T00:00:00.000Z`, categories: [...expected.tags, SERIES_TITLE] })),
+    expect(
+      feed.items.map((item) => ({
+        id: item.id,
+        title: item.title,
+        url: item.url,
+        published: item.published?.toISOString(),
+        categories: item.categories.map((category) => category.term),
+      })),
+    ).toEqual(
+      POSTS.map((expected, index) => ({
+        id: HISTORICAL_IDS[index],
+        title: expected.title,
+        url: expected.url,
+        published: `${expected.date}T00:00:00.000Z`,
+        categories: [...expected.tags, SERIES_TITLE],
+      })),
     );
   });
 
@@ -156,7 +188,10 @@ describe("RSS 2.0 at /rss.xml", () => {
     const xml = await site.read("/rss.xml");
     const dates = [...xml.matchAll(/<(pubDate|lastBuildDate)>([^<]*)</g)].map((match) => match[2]!);
     expect(dates).toHaveLength(POSTS.length + 1);
-    for (const date of dates) expect(date).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} ([+-]\d{4}|GMT|UT)$/);
+    for (const date of dates)
+      expect(date).toMatch(
+        /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} ([+-]\d{4}|GMT|UT)$/,
+      );
   });
 });
 
@@ -166,8 +201,24 @@ describe("JSON Feed 1.1 at /feed.json", () => {
     const feed = parseJsonFeed(raw);
     expect(feed.feed_url).toBe(`${SITE}/feed.json`);
     expect(feed.home_page_url).toBe(`${SITE}/`);
-    expect(feed.items?.map((item) => ({ id: item.id, url: item.url, title: item.title, summary: item.summary, date_published: item.date_published, tags: item.tags }))).toEqual(
-      POSTS.map((expected, index) => ({ id: HISTORICAL_IDS[index], url: expected.url, title: expected.title, summary: expected.summary, date_published: `${expected.date}T00:00:00Z`, tags: [...expected.tags, SERIES_TITLE] })),
+    expect(
+      feed.items?.map((item) => ({
+        id: item.id,
+        url: item.url,
+        title: item.title,
+        summary: item.summary,
+        date_published: item.date_published,
+        tags: item.tags,
+      })),
+    ).toEqual(
+      POSTS.map((expected, index) => ({
+        id: HISTORICAL_IDS[index],
+        url: expected.url,
+        title: expected.title,
+        summary: expected.summary,
+        date_published: `${expected.date}T00:00:00Z`,
+        tags: [...expected.tags, SERIES_TITLE],
+      })),
     );
     for (const item of feed.items ?? []) expect(item.content_html?.length).toBeGreaterThan(3000);
   });
@@ -184,7 +235,9 @@ describe("the series feed", () => {
     expect(feedsmith.items?.map((item) => item.pubDate)).toEqual(POSTS.map((expected) => expected.rfc822));
     const rowanmanning = parseWithRowanmanning(xml);
     expect(rowanmanning.items.map((item) => item.title)).toEqual(POSTS.map((expected) => expected.title));
-    expect(rowanmanning.items.map((item) => item.categories.map((category) => category.term))).toEqual(POSTS.map((expected) => [...expected.tags, SERIES_TITLE]));
+    expect(rowanmanning.items.map((item) => item.categories.map((category) => category.term))).toEqual(
+      POSTS.map((expected) => [...expected.tags, SERIES_TITLE]),
+    );
   });
 });
 
@@ -245,10 +298,17 @@ describe("finding the feeds", () => {
 
   it("names the three site feeds on every HTML page, and the series feed on the series' pages only", async () => {
     const pages = site.paths.filter((sitePath) => sitePath.endsWith("/") || sitePath.endsWith(".html"));
-    const seriesPages = ["/series/no-planned-downtime-chasm/", "/series/no-planned-downtime-chasm/all/", ...POSTS.map((expected) => new URL(expected.url).pathname)];
+    const seriesPages = [
+      "/series/no-planned-downtime-chasm/",
+      "/series/no-planned-downtime-chasm/all/",
+      ...POSTS.map((expected) => new URL(expected.url).pathname),
+    ];
     expect(pages.length).toBeGreaterThan(15);
     for (const sitePath of pages) {
-      const alternates = [...(await site.document(sitePath)).querySelectorAll('head link[rel="alternate"]')].map((link) => [link.getAttribute("type"), link.getAttribute("href")]);
+      const alternates = [...(await site.document(sitePath)).querySelectorAll('head link[rel="alternate"]')].map((link) => [
+        link.getAttribute("type"),
+        link.getAttribute("href"),
+      ]);
       const expected = seriesPages.includes(sitePath) ? [...SITE_FEEDS, ["application/rss+xml", SERIES_FEED]] : SITE_FEEDS;
       expect(alternates, sitePath).toEqual(expected);
     }
@@ -313,7 +373,11 @@ describe("feed contents beyond the real posts", () => {
     const dir = await makeFixtureSite({ series: {} });
     const model = await loadContent({ inputDir: dir, includeDrafts: false, deploymentUrl: SITE });
     expect(model.posts).toEqual([]);
-    const render = () => [atomFeed(model, [], "/feed.xml"), rssFeed(model, [], "/rss.xml", { title: "t", description: "d", sitePath: "/" }), jsonFeed(model, [], "/feed.json")];
+    const render = () => [
+      atomFeed(model, [], "/feed.xml"),
+      rssFeed(model, [], "/rss.xml", { title: "t", description: "d", sitePath: "/" }),
+      jsonFeed(model, [], "/feed.json"),
+    ];
     vi.useFakeTimers();
     try {
       vi.setSystemTime(new Date("2030-05-05T05:05:05Z"));

@@ -22,7 +22,14 @@ describe("footnote mistakes fail the build with file, line and tag", () => {
     const { issues, message } = await failingBuild({
       "undefined-ref.md": withBody("Intro.", "", "A claim.[^missing-tag]", "", "More.[^real]", "", "[^real]: A real note."),
     });
-    expect(issues).toEqual([{ file: "posts/undefined-ref.md", line: 7, field: "[^missing-tag]", expected: 'footnote reference [^missing-tag] has no definition; add a line "[^missing-tag]: ..." to the post, or fix the tag' }]);
+    expect(issues).toEqual([
+      {
+        file: "posts/undefined-ref.md",
+        line: 7,
+        field: "[^missing-tag]",
+        expected: 'footnote reference [^missing-tag] has no definition; add a line "[^missing-tag]: ..." to the post, or fix the tag',
+      },
+    ]);
     expect(message).toContain("posts/undefined-ref.md:7: [^missing-tag]: footnote reference [^missing-tag] has no definition");
   });
 
@@ -36,7 +43,9 @@ describe("footnote mistakes fail the build with file, line and tag", () => {
       "unused.md": withBody("Text.[^used]", "", "[^used]: Used.", "[^orphan]: Nobody cites me."),
     });
     expect(issues.map((issue) => [issue.file, issue.line, issue.field])).toEqual([["posts/unused.md", 8, "[^orphan]"]]);
-    expect(issues[0]!.expected).toBe("footnote [^orphan] is defined but never referenced; add [^orphan] where it belongs in the text, or delete the definition");
+    expect(issues[0]!.expected).toBe(
+      "footnote [^orphan] is defined but never referenced; add [^orphan] where it belongs in the text, or delete the definition",
+    );
   });
 
   it("the same tag defined twice in one post, naming both lines", async () => {
@@ -44,7 +53,9 @@ describe("footnote mistakes fail the build with file, line and tag", () => {
       "twice.md": withBody("Text.[^dup]", "", "[^dup]: First.", "", "[^dup]: Second."),
     });
     expect(issues.map((issue) => [issue.file, issue.line, issue.field])).toEqual([["posts/twice.md", 9, "[^dup]"]]);
-    expect(issues[0]!.expected).toBe("footnote [^dup] is defined twice (the first definition is 2 lines above); keep one definition or give the other a new tag");
+    expect(issues[0]!.expected).toBe(
+      "footnote [^dup] is defined twice (the first definition is 2 lines above); keep one definition or give the other a new tag",
+    );
   });
 
   it("an inline footnote, which has no tag for a stable id", async () => {

@@ -95,7 +95,9 @@ describe("tagged footnotes in the real posts", () => {
     expect(sidenote.getAttribute("aria-hidden")).toBe("true");
     expect(sidenote.querySelector("[id]")).toBeNull();
     const links = [...sidenote.querySelectorAll("a")];
-    expect(links.map((link) => [link.getAttribute("href"), link.getAttribute("tabindex")])).toEqual([["https://en.wikipedia.org/wiki/Behavior-shaping_constraint", "-1"]]);
+    expect(links.map((link) => [link.getAttribute("href"), link.getAttribute("tabindex")])).toEqual([
+      ["https://en.wikipedia.org/wiki/Behavior-shaping_constraint", "-1"],
+    ]);
     expect(text(sidenote)).toBe("1 Behavior-shaping constraint, on Wikipedia.");
   });
 
@@ -108,7 +110,10 @@ describe("tagged footnotes in the real posts", () => {
     const forcing = followNote(page, "forcing-function", "part3-");
     expect(target(page, forcing.backLinks[0]!.getAttribute("href"))).toBe(forcing.reference);
     // Each part's Notes heading is one level below the part's own heading.
-    expect([...page.querySelectorAll('[role="doc-endnotes"] > h3')].map((heading) => heading.id)).toEqual(["part2-footnotes-heading", "part3-footnotes-heading"]);
+    expect([...page.querySelectorAll('[role="doc-endnotes"] > h3')].map((heading) => heading.id)).toEqual([
+      "part2-footnotes-heading",
+      "part3-footnotes-heading",
+    ]);
   });
 
   it("lists both tags on /notes/, each linking to the reference that cites it", async () => {
@@ -155,7 +160,14 @@ describe("two references to one note", () => {
       posts: {
         "twice.md": post(
           { title: "Twice", date: "2021-02-01" },
-          ["First mention.[^alpha] Another note.[^beta]", "", "Second mention of the first note.[^alpha]", "", "[^beta]: The beta note.", "[^alpha]: The alpha note, with [a link](https://example.org/)."].join("\n"),
+          [
+            "First mention.[^alpha] Another note.[^beta]",
+            "",
+            "Second mention of the first note.[^alpha]",
+            "",
+            "[^beta]: The beta note.",
+            "[^alpha]: The alpha note, with [a link](https://example.org/).",
+          ].join("\n"),
         ),
       },
     });

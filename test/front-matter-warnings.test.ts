@@ -28,7 +28,9 @@ async function buildWithCli(input: string): Promise<{ code: number; output: stri
   }
 }
 
-const TYPO_POST = ["---", "title: A post with a misspelt key", "date: 2020-03-01", "serise: no-planned-downtime-chasm", "tags: []", "---", "Text.", ""].join("\n");
+const TYPO_POST = ["---", "title: A post with a misspelt key", "date: 2020-03-01", "serise: no-planned-downtime-chasm", "tags: []", "---", "Text.", ""].join(
+  "\n",
+);
 const WARNING = 'warning: posts/misspelt.md:4: serise: unknown front-matter field; did you mean "series"?';
 
 const fixtures: string[] = [];
@@ -45,7 +47,18 @@ describe("an unknown front-matter key", () => {
   });
 
   it("is any key the site does not read, Eleventy's included, but not a migrated post's Jekyll layout", async () => {
-    const post = ["---", "title: A migrated post", "date: 2020-03-01", "layout: post", "eleventyComputed:", "  title: Other", "tags: []", "---", "Text.", ""].join("\n");
+    const post = [
+      "---",
+      "title: A migrated post",
+      "date: 2020-03-01",
+      "layout: post",
+      "eleventyComputed:",
+      "  title: Other",
+      "tags: []",
+      "---",
+      "Text.",
+      "",
+    ].join("\n");
     const input = await makeFixtureSite({ blogPosts: true, posts: { "migrated.md": post } });
     fixtures.push(input);
     const model = await loadContent({ inputDir: input, includeDrafts: false });

@@ -27,9 +27,23 @@ const SECONDS = Number(process.env.FUZZ_SECONDS ?? 60);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 const SERIES = { "fuzz-series": { title: "Fuzz series", description: "A series the fuzzer numbers its parts in." } };
-const SITE = { title: "Fuzz", tagline: "t", description: "d", language: "en", url: "https://fuzz.example", author: { name: "A" }, homePostCount: 10, feedPostCount: 20 };
+const SITE = {
+  title: "Fuzz",
+  tagline: "t",
+  description: "d",
+  language: "en",
+  url: "https://fuzz.example",
+  author: { name: "A" },
+  homePostCount: 10,
+  feedPostCount: 20,
+};
 
-const anyText = fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" }), fc.constantFrom("", " ", "C++", "C#", "日本語", "Русский", "tag", "\u0001", "]]>", "<b>x</b>", "&amp;", "'\"", "---"));
+const anyText = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "grapheme" }),
+  fc.string({ unit: "binary" }),
+  fc.constantFrom("", " ", "C++", "C#", "日本語", "Русский", "tag", "\u0001", "]]>", "<b>x</b>", "&amp;", "'\"", "---"),
+);
 const yamlValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: anyText },
   { weight: 1, arbitrary: fc.integer() },
@@ -44,7 +58,10 @@ const date = fc.oneof(
   fc.constantFrom("2018-01-10T10:00:00+13:00", "2007-04-19 10:22:11 +0000", "2018-02-30", "2018-13-01", "yesterday", "2018-01-10T25:00:00Z"),
   yamlValue,
 );
-const segment = fc.oneof(fc.constantFrom("", ".", "..", "x", "日本", "%2e%2e", "a b", "https:", "feed.xml", "index.html", "tags", "_headers", "?", "#"), fc.string({ maxLength: 6 }));
+const segment = fc.oneof(
+  fc.constantFrom("", ".", "..", "x", "日本", "%2e%2e", "a b", "https:", "feed.xml", "index.html", "tags", "_headers", "?", "#"),
+  fc.string({ maxLength: 6 }),
+);
 const permalink = fc.array(segment, { minLength: 0, maxLength: 4 }).map((segments) => `/${segments.join("/")}/`);
 const footnoteTag = fc.oneof(fc.constantFrom("a", "note-1", "c d", "x_y", "日本", "", "]"), fc.string({ maxLength: 6 }));
 const body = fc.tuple(fc.array(footnoteTag, { maxLength: 3 }), fc.array(footnoteTag, { maxLength: 3 }), anyText).map(([refs, defs, text]) => {
@@ -52,7 +69,13 @@ const body = fc.tuple(fc.array(footnoteTag, { maxLength: 3 }), fc.array(footnote
   const definitions = defs.map((tag) => `[^${tag}]: A note.`).join("\n\n");
   return `Text ${text} ${references}\n\n${definitions}\n`;
 });
-const fileName = fc.oneof(fc.constantFrom("post", "My Post", "..", "%2e%2e", "feed.xml", "archive", "café", "日本語", "a-b", "index"), fc.stringMatching(/^[a-z0-9-]{1,12}$/), fc.string({ minLength: 1, maxLength: 12 })).filter((name) => !/[/\u0000]/.test(name) && Buffer.byteLength(name) < 200);
+const fileName = fc
+  .oneof(
+    fc.constantFrom("post", "My Post", "..", "%2e%2e", "feed.xml", "archive", "café", "日本語", "a-b", "index"),
+    fc.stringMatching(/^[a-z0-9-]{1,12}$/),
+    fc.string({ minLength: 1, maxLength: 12 }),
+  )
+  .filter((name) => !/[/\u0000]/.test(name) && Buffer.byteLength(name) < 200);
 
 const hostileFrontMatter = fc.record(
   {
@@ -72,8 +95,14 @@ const hostileFrontMatter = fc.record(
 const plausibleFrontMatter = fc.record(
   {
     title: fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }).filter((title) => title.trim() !== ""),
-    date: fc.oneof(fc.date({ min: new Date("1990-01-01"), max: new Date("2030-12-31"), noInvalidDate: true }).map((day) => day.toISOString().slice(0, 10)), fc.constantFrom("2018-01-10T10:00:00+13:00", "2007-04-19 10:22:11 +0000")),
-    tags: fc.array(anyText.filter((tag) => tag.trim() !== ""), { maxLength: 3 }),
+    date: fc.oneof(
+      fc.date({ min: new Date("1990-01-01"), max: new Date("2030-12-31"), noInvalidDate: true }).map((day) => day.toISOString().slice(0, 10)),
+      fc.constantFrom("2018-01-10T10:00:00+13:00", "2007-04-19 10:22:11 +0000"),
+    ),
+    tags: fc.array(
+      anyText.filter((tag) => tag.trim() !== ""),
+      { maxLength: 3 },
+    ),
     summary: anyText.filter((summary) => summary.trim() !== ""),
     permalink: fc.oneof({ weight: 1, arbitrary: permalink }, { weight: 3, arbitrary: fc.stringMatching(/^\/[a-z0-9-]{1,10}\/(?:[a-z0-9-]{1,10}\/)?$/) }),
   },
@@ -114,7 +143,10 @@ function malformedOutputs(model: ContentModel): string[] {
     if (controls.test(post.title) || controls.test(post.render(PAGE))) problems.push(`${post.file}: a control character reaches its page`);
   }
   const posts = latestPosts(model);
-  for (const [name, xml] of [["atom", atomFeed(model, posts, "/feed.xml")], ["rss", rssFeed(model, posts, "/rss.xml", { title: "t", description: "d", sitePath: "/" })]] as const) {
+  for (const [name, xml] of [
+    ["atom", atomFeed(model, posts, "/feed.xml")],
+    ["rss", rssFeed(model, posts, "/rss.xml", { title: "t", description: "d", sitePath: "/" })],
+  ] as const) {
     const valid = XMLValidator.validate(xml);
     if (valid !== true) problems.push(`${name}: ${valid.err.msg}`);
   }
@@ -144,41 +176,45 @@ async function writePosts(files: readonly PostCase[]): Promise<void> {
 }
 
 describe(`fuzzing front matter and markdown (seed ${SEED}, ${RUNS} runs, at most ${SECONDS} s)`, () => {
-  it("loads into well-formed outputs, or fails with content errors that each name a file", async () => {
-    console.info(`fuzz: seed ${SEED}; replay with FUZZ_SEED=${SEED}`);
-    // Hostile cases warn about what they had removed; thousands of warnings would bury the result.
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    let loaded = 0;
-    let refused = 0;
-    const result = await fc.check(
-      fc.asyncProperty(corpus, async (files) => {
-        await writePosts(files);
-        const names = new Set((await readdir(path.join(dir, "posts"))).map((name) => `posts/${name}`));
-        try {
-          const model = await loadContent({ inputDir: dir, includeDrafts: false, oneOffBuild: true });
-          loaded++;
-          expect(malformedOutputs(model)).toEqual([]);
-        } catch (error) {
-          const contentError = findContentError(error);
-          if (!contentError) throw error;
-          refused++;
-          if (process.env.FUZZ_VERBOSE) console.info(contentError.issues.map((issue) => issue.expected.slice(0, 80)).join(" | "));
-          for (const issue of contentError.issues) {
-            expect(issue.file === "_data/feed-ids.json" || names.has(issue.file), `an issue names ${issue.file}`).toBe(true);
-            expect(issue.expected.length).toBeLessThan(2000);
+  it(
+    "loads into well-formed outputs, or fails with content errors that each name a file",
+    async () => {
+      console.info(`fuzz: seed ${SEED}; replay with FUZZ_SEED=${SEED}`);
+      // Hostile cases warn about what they had removed; thousands of warnings would bury the result.
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      let loaded = 0;
+      let refused = 0;
+      const result = await fc.check(
+        fc.asyncProperty(corpus, async (files) => {
+          await writePosts(files);
+          const names = new Set((await readdir(path.join(dir, "posts"))).map((name) => `posts/${name}`));
+          try {
+            const model = await loadContent({ inputDir: dir, includeDrafts: false, oneOffBuild: true });
+            loaded++;
+            expect(malformedOutputs(model)).toEqual([]);
+          } catch (error) {
+            const contentError = findContentError(error);
+            if (!contentError) throw error;
+            refused++;
+            if (process.env.FUZZ_VERBOSE) console.info(contentError.issues.map((issue) => issue.expected.slice(0, 80)).join(" | "));
+            for (const issue of contentError.issues) {
+              expect(issue.file === "_data/feed-ids.json" || names.has(issue.file), `an issue names ${issue.file}`).toBe(true);
+              expect(issue.expected.length).toBeLessThan(2000);
+            }
           }
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: SECONDS * 1000, markInterruptAsFailure: false },
-    );
-    warn.mockRestore();
-    console.info(`fuzz: ${result.numRuns} cases (${loaded} loaded, ${refused} refused with content errors) in seed ${SEED}`);
-    if (result.failed) throw new Error(`${fc.defaultReportMessage(result)}\nreplay with FUZZ_SEED=${SEED}`);
-    expect(result.numRuns).toBeGreaterThan(0);
-    // Both outcomes are exercised: outputs are checked, and refusals are.
-    expect(loaded).toBeGreaterThan(0);
-    expect(refused).toBeGreaterThan(0);
-  }, (SECONDS + 60) * 1000);
+        }),
+        { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: SECONDS * 1000, markInterruptAsFailure: false },
+      );
+      warn.mockRestore();
+      console.info(`fuzz: ${result.numRuns} cases (${loaded} loaded, ${refused} refused with content errors) in seed ${SEED}`);
+      if (result.failed) throw new Error(`${fc.defaultReportMessage(result)}\nreplay with FUZZ_SEED=${SEED}`);
+      expect(result.numRuns).toBeGreaterThan(0);
+      // Both outcomes are exercised: outputs are checked, and refusals are.
+      expect(loaded).toBeGreaterThan(0);
+      expect(refused).toBeGreaterThan(0);
+    },
+    (SECONDS + 60) * 1000,
+  );
 });
 
 describe("fuzzed posts through a full build", () => {
@@ -187,7 +223,8 @@ describe("fuzzed posts through a full build", () => {
     const tags = fc.sample(fc.constantFrom("日本語", "Русский", "C++", "C#", "tag", "Zero downtime", "ünïcödé"), { seed: SEED, numRuns: 5 });
     const posts: Record<string, string> = {};
     titles.forEach((title, index) => {
-      posts[`fuzzed-${index}.md`] = `---\n${stringify({ title: title.trim() === "" ? "x" : title, date: "2020-01-0" + (index + 1), tags: [tags[index]] }, { lineWidth: 0 })}---\nText.[^n${index}] [back](/fuzzed-${(index + 1) % 5}/)\n\n[^n${index}]: A note.\n`;
+      posts[`fuzzed-${index}.md`] =
+        `---\n${stringify({ title: title.trim() === "" ? "x" : title, date: "2020-01-0" + (index + 1), tags: [tags[index]] }, { lineWidth: 0 })}---\nText.[^n${index}] [back](/fuzzed-${(index + 1) % 5}/)\n\n[^n${index}]: A note.\n`;
     });
     const input = await makeFixtureSite({ posts });
     try {

@@ -48,8 +48,14 @@ describe("a generated corpus of 30 posts", () => {
         const where = `${post.slug} (${series.slug} part ${post.part})`;
         expect(text(page.querySelector(".series-box-title")), where).toBe(`Part ${post.part} of ${parts.length} in ${series.title}`);
         const listed = [...page.querySelectorAll(".series-box-parts a")];
-        expect(listed.map((link) => link.getAttribute("href")), where).toEqual(parts.map(href));
-        expect(listed.map((link) => text(link)), where).toEqual(parts.map((part) => part.title));
+        expect(
+          listed.map((link) => link.getAttribute("href")),
+          where,
+        ).toEqual(parts.map(href));
+        expect(
+          listed.map((link) => text(link)),
+          where,
+        ).toEqual(parts.map((part) => part.title));
         expect(page.querySelector('.series-box-parts a[aria-current="page"]')?.getAttribute("href"), where).toBe(href(post));
 
         const previous = parts[index - 1];
@@ -69,24 +75,38 @@ describe("a generated corpus of 30 posts", () => {
       const parts = postsOf(series.slug);
       const page = await first.document(`/series/${series.slug}/`);
       expect(text(page.querySelector("h1")), series.slug).toBe(series.title);
-      expect([...page.querySelectorAll(".series-parts .series-part-title a")].map((link) => link.getAttribute("href")), series.slug).toEqual(parts.map(href));
+      expect(
+        [...page.querySelectorAll(".series-parts .series-part-title a")].map((link) => link.getAttribute("href")),
+        series.slug,
+      ).toEqual(parts.map(href));
       expect(page.querySelector(".series-start a")?.getAttribute("href"), series.slug).toBe(href(parts[0]!));
     }
   });
 
   it("gives every series a feed of its own parts, newest first", async () => {
     for (const series of corpus.series) {
-      const feed = xml.parse(await first.read(`/series/${series.slug}/rss.xml`)) as { rss: { channel: { link: string[]; item: Array<{ link: string[]; title: string }> } } };
+      const feed = xml.parse(await first.read(`/series/${series.slug}/rss.xml`)) as {
+        rss: { channel: { link: string[]; item: Array<{ link: string[]; title: string }> } };
+      };
       const expected = postsOf(series.slug).reverse();
-      expect(feed.rss.channel.item.map((item) => item.link[0]), series.slug).toEqual(expected.map((post) => `${SITE}${href(post)}`));
-      expect(feed.rss.channel.item.map((item) => item.title), series.slug).toEqual(expected.map((post) => post.title));
+      expect(
+        feed.rss.channel.item.map((item) => item.link[0]),
+        series.slug,
+      ).toEqual(expected.map((post) => `${SITE}${href(post)}`));
+      expect(
+        feed.rss.channel.item.map((item) => item.title),
+        series.slug,
+      ).toEqual(expected.map((post) => post.title));
       expect(feed.rss.channel.link[0], series.slug).toBe(`${SITE}/series/${series.slug}/`);
     }
   });
 
   it("puts the newest posts, newest first, in the Atom, RSS and JSON feeds", async () => {
     // Generated posts are newer than the site's own three, and one day apart.
-    const newest = [...corpus.posts].sort((a, b) => b.date.localeCompare(a.date)).slice(0, site.feedPostCount).map((post) => `${SITE}${href(post)}`);
+    const newest = [...corpus.posts]
+      .sort((a, b) => b.date.localeCompare(a.date))
+      .slice(0, site.feedPostCount)
+      .map((post) => `${SITE}${href(post)}`);
     expect(newest).toHaveLength(site.feedPostCount);
 
     const atom = xml.parse(await first.read("/feed.xml")) as { feed: { entry: Array<{ link: Array<{ href: string; rel: string }> }> } };
@@ -98,7 +118,11 @@ describe("a generated corpus of 30 posts", () => {
   });
 
   it("builds byte-identical output twice from the same content", async () => {
-    const files = async (dir: string) => (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name))).sort();
+    const files = async (dir: string) =>
+      (await readdir(dir, { recursive: true, withFileTypes: true }))
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+        .sort();
     const firstFiles = await files(first.outputDir);
     expect(firstFiles.length).toBeGreaterThan(corpus.posts.length * 2);
     expect(await files(second.outputDir)).toEqual(firstFiles);
@@ -129,7 +153,10 @@ describe("a generated corpus of 30 posts", () => {
       expect(markdownOnly.length, inputDir).toBeGreaterThan(0);
       for (const post of markdownOnly) {
         const html = post.render(FEED);
-        const sanitized = sanitizePostHtml(html, { postUrl: model.site.urls.absolute(post.sitePath), siteUrl: (sitePath) => model.site.urls.absolute(sitePath) });
+        const sanitized = sanitizePostHtml(html, {
+          postUrl: model.site.urls.absolute(post.sitePath),
+          siteUrl: (sitePath) => model.site.urls.absolute(sitePath),
+        });
         expect(asParsed(sanitized), post.file).toBe(asParsed(html));
       }
     }

@@ -20,7 +20,9 @@ describe("a partial's required inputs", () => {
 
   it("fail, naming the partial, the input and the page, when missing or empty", () => {
     for (const missing of [undefined, null, ""]) {
-      expect(() => required.call(context, missing, "position", "partials/series-box.njk")).toThrow('partials/series-box.njk needs "position", but ./posts/x.md rendered it without one');
+      expect(() => required.call(context, missing, "position", "partials/series-box.njk")).toThrow(
+        'partials/series-box.njk needs "position", but ./posts/x.md rendered it without one',
+      );
     }
   });
 
@@ -28,7 +30,10 @@ describe("a partial's required inputs", () => {
     const dir = await makeFixtureSite({ blogPosts: true });
     fixtures.push(dir);
     // A home page that forgets to set `posts` before including the post list.
-    await writeFile(path.join(dir, "pages/index.njk"), "---\nlayout: layouts/base.njk\ntitle: Home\npermalink: /\n---\n<h1>Home</h1>\n{% include \"partials/post-list.njk\" %}\n");
+    await writeFile(
+      path.join(dir, "pages/index.njk"),
+      '---\nlayout: layouts/base.njk\ntitle: Home\npermalink: /\n---\n<h1>Home</h1>\n{% include "partials/post-list.njk" %}\n',
+    );
     const message = fullMessage(await buildError({ input: dir }));
     expect(message).toContain('partials/post-list.njk needs "posts"');
   });

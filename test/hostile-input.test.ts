@@ -29,7 +29,8 @@ async function contentErrors(options: FixtureOptions): Promise<{ issues: readonl
 }
 
 const SERIES = { "moving-house": { title: "Moving house", description: "A series about moving house." } };
-const part = (n: number, extra = "") => `---\ntitle: "Moving, part ${n}"\ndate: 2020-01-0${Math.min(n, 9)}\nseries: moving-house\npart: ${n}\n${extra}---\nText.\n`;
+const part = (n: number, extra = "") =>
+  `---\ntitle: "Moving, part ${n}"\ndate: 2020-01-0${Math.min(n, 9)}\nseries: moving-house\npart: ${n}\n${extra}---\nText.\n`;
 
 describe("YAML front matter is parsed with limits", () => {
   // The reported alias bomb: nine nested aliases of nine under title:.
@@ -48,7 +49,14 @@ describe("YAML front matter is parsed with limits", () => {
     const started = Date.now();
     const { issues, message } = await contentErrors({ posts: { "bomb.md": BOMB, "fine.md": post({ title: "Fine", date: "2020-01-02" }) } });
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(issues).toEqual([expect.objectContaining({ file: "posts/bomb.md", line: 3, field: "front matter", expected: expect.stringContaining("aliases (*name) expand to more than 100 values") })]);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        file: "posts/bomb.md",
+        line: 3,
+        field: "front matter",
+        expected: expect.stringContaining("aliases (*name) expand to more than 100 values"),
+      }),
+    ]);
     expect(message.length).toBeLessThan(500);
   });
 
@@ -74,7 +82,11 @@ describe("YAML front matter is parsed with limits", () => {
 
   it("echoes at most a short line of a huge value", async () => {
     const huge = "x".repeat(2_000_000);
-    const { issues, message } = await contentErrors({ posts: { "huge.md": `---\ntitle: [${JSON.stringify(huge)}, ${JSON.stringify(huge)}]\ndate: 2020-01-01\npermalink: ${JSON.stringify(`/${huge} /`)}\n---\nText.\n` } });
+    const { issues, message } = await contentErrors({
+      posts: {
+        "huge.md": `---\ntitle: [${JSON.stringify(huge)}, ${JSON.stringify(huge)}]\ndate: 2020-01-01\npermalink: ${JSON.stringify(`/${huge} /`)}\n---\nText.\n`,
+      },
+    });
     expect(issues.map((issue) => issue.field).sort()).toEqual(["permalink", "title"]);
     for (const issue of issues) expect(issue.found!.length).toBeLessThan(80);
     expect(message.length).toBeLessThan(1000);
@@ -119,11 +131,16 @@ describe("series part numbers are bounded", () => {
 
   it("a series may declare at most 100 planned parts", async () => {
     const { issues } = await contentErrors({ series: { "moving-house": { ...SERIES["moving-house"], parts: 5000 } }, posts: { "move-1.md": part(1) } });
-    expect(issues).toContainEqual(expect.objectContaining({ file: "_data/series.json", field: "moving-house.parts", expected: "expected at most 100 planned parts" }));
+    expect(issues).toContainEqual(
+      expect.objectContaining({ file: "_data/series.json", field: "moving-house.parts", expected: "expected at most 100 planned parts" }),
+    );
   });
 
   it("a gap is reported once, as a range, on the part after it", async () => {
-    const { issues } = await contentErrors({ series: SERIES, posts: { "move-1.md": part(1), "move-2.md": part(2), "move-50.md": part(50), "move-52.md": part(52) } });
+    const { issues } = await contentErrors({
+      series: SERIES,
+      posts: { "move-1.md": part(1), "move-2.md": part(2), "move-50.md": part(50), "move-52.md": part(52) },
+    });
     expect(issues.map((issue) => [issue.file, issue.line, issue.expected.match(/parts? [\d to]+ (?:is|are) missing/)?.[0]])).toEqual([
       ["posts/move-50.md", 5, "parts 3 to 49 are missing"],
       ["posts/move-52.md", 5, "part 51 is missing"],
@@ -132,10 +149,13 @@ describe("series part numbers are bounded", () => {
 });
 
 describe("permalinks are clean site paths", () => {
-  it.each(["//evil.example/", "/a/../no-planned-downtime-chasm-part1/", "/./feeds/", "/https:/evil.example/", "/a b/", "/x?y/", "/%2e%2e/", "no-slash/"])("permalink: %s is refused, naming the file, line and field", async (permalink) => {
-    const { issues } = await contentErrors({ posts: { "bad.md": post({ title: "Bad", date: "2020-01-01", permalink }) } });
-    expect(issues).toEqual([expect.objectContaining({ file: "posts/bad.md", line: 4, field: "permalink" })]);
-  });
+  it.each(["//evil.example/", "/a/../no-planned-downtime-chasm-part1/", "/./feeds/", "/https:/evil.example/", "/a b/", "/x?y/", "/%2e%2e/", "no-slash/"])(
+    "permalink: %s is refused, naming the file, line and field",
+    async (permalink) => {
+      const { issues } = await contentErrors({ posts: { "bad.md": post({ title: "Bad", date: "2020-01-01", permalink }) } });
+      expect(issues).toEqual([expect.objectContaining({ file: "posts/bad.md", line: 4, field: "permalink" })]);
+    },
+  );
 });
 
 describe("every output path has one owner", () => {
@@ -165,7 +185,9 @@ describe("every output path has one owner", () => {
 
   it("the reported permalinks fail the build with a content error, not Eleventy's ENOTDIR or EISDIR", async () => {
     const posts: Record<string, string> = {};
-    ["/feed.xml/", "/_headers/", "/sitemap.xml/", "/404.html/", "/index.html/", "/a/../x/", "/./feeds/"].forEach((permalink, index) => (posts[`post-${index}.md`] = post({ title: `Post ${index}`, date: "2020-01-02", permalink })));
+    ["/feed.xml/", "/_headers/", "/sitemap.xml/", "/404.html/", "/index.html/", "/a/../x/", "/./feeds/"].forEach(
+      (permalink, index) => (posts[`post-${index}.md`] = post({ title: `Post ${index}`, date: "2020-01-02", permalink })),
+    );
     posts["..md"] = post({ title: "Dots", date: "2020-01-03" });
     const input = await makeFixtureSite({ posts });
     fixtures.push(input);
@@ -184,7 +206,9 @@ describe("post file names are slugs", () => {
     ["feed.xml.md", "feed-xml"],
   ])("posts/%s is refused, suggesting posts/%s.md", async (name, suggestion) => {
     const { issues } = await contentErrors({ posts: { [name]: post({ title: "A post", date: "2020-01-01" }) } });
-    expect(issues).toEqual([expect.objectContaining({ file: `posts/${name}`, field: "file name", expected: expect.stringContaining(`like posts/${suggestion}.md`) })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ file: `posts/${name}`, field: "file name", expected: expect.stringContaining(`like posts/${suggestion}.md`) }),
+    ]);
   });
 });
 
@@ -212,12 +236,19 @@ describe("text that is not what it seems", () => {
     const dir = await makeFixtureSite();
     fixtures.push(dir);
     await mkdir(path.join(dir, "posts"), { recursive: true });
-    await writeFile(path.join(dir, "posts/latin1.md"), Buffer.concat([Buffer.from("---\ntitle: Caf"), Buffer.from([0xe9]), Buffer.from("\ndate: 2020-01-01\n---\nText.\n")]));
-    expect(await loadErrors(dir)).toEqual([expect.objectContaining({ file: "posts/latin1.md", line: 2, field: "encoding", found: "byte 0xE9 at offset 14 is not UTF-8" })]);
+    await writeFile(
+      path.join(dir, "posts/latin1.md"),
+      Buffer.concat([Buffer.from("---\ntitle: Caf"), Buffer.from([0xe9]), Buffer.from("\ndate: 2020-01-01\n---\nText.\n")]),
+    );
+    expect(await loadErrors(dir)).toEqual([
+      expect.objectContaining({ file: "posts/latin1.md", line: 2, field: "encoding", found: "byte 0xE9 at offset 14 is not UTF-8" }),
+    ]);
   });
 
   it("a footnote tag with a space is an error: its definition, which markdown-it takes for a link reference", async () => {
-    const { issues } = await contentErrors({ posts: { "tagged-notes.md": post({ title: "Notes", date: "2020-01-01" }, "Text.[^a] More.[^c d]\n\n[^a]: A.\n\n[^c d]: C.\n") } });
+    const { issues } = await contentErrors({
+      posts: { "tagged-notes.md": post({ title: "Notes", date: "2020-01-01" }, "Text.[^a] More.[^c d]\n\n[^a]: A.\n\n[^c d]: C.\n") },
+    });
     expect(issues.map((issue) => [issue.line, issue.field, issue.expected.split(":")[0]])).toEqual([[9, "[^c d]", "[^c d] is not a footnote"]]);
   });
 
@@ -227,7 +258,9 @@ describe("text that is not what it seems", () => {
   });
 
   it("a control character in a title, summary or tag is removed everywhere, with a warning naming the field", async () => {
-    const dir = await makeFixtureSite({ posts: { "ctl.md": post({ title: "Bell\u0001 title", summary: "Sum\u0007mary", date: "2020-01-01", tags: ["t\u0002ag"] }) } });
+    const dir = await makeFixtureSite({
+      posts: { "ctl.md": post({ title: "Bell\u0001 title", summary: "Sum\u0007mary", date: "2020-01-01", tags: ["t\u0002ag"] }) },
+    });
     fixtures.push(dir);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
@@ -271,12 +304,26 @@ describe("tag slugs keep tags apart", () => {
   });
 
   it("two tags that would share a page fail, naming both and both files", async () => {
-    const { issues } = await contentErrors({ posts: { "a.md": post({ title: "A", date: "2020-01-01", tags: ["C++"] }), "b.md": post({ title: "B", date: "2020-01-02", tags: ["c plus plus"] }) } });
-    expect(issues).toEqual([expect.objectContaining({ file: "posts/b.md", line: 4, field: "tags", expected: expect.stringContaining('"c plus plus" and "C++" (posts/a.md) would share /tags/c-plus-plus/') })]);
+    const { issues } = await contentErrors({
+      posts: { "a.md": post({ title: "A", date: "2020-01-01", tags: ["C++"] }), "b.md": post({ title: "B", date: "2020-01-02", tags: ["c plus plus"] }) },
+    });
+    expect(issues).toEqual([
+      expect.objectContaining({
+        file: "posts/b.md",
+        line: 4,
+        field: "tags",
+        expected: expect.stringContaining('"c plus plus" and "C++" (posts/a.md) would share /tags/c-plus-plus/'),
+      }),
+    ]);
   });
 
   it("tags differing only in case and spacing are one tag", async () => {
-    const dir = await makeFixtureSite({ posts: { "a.md": post({ title: "A", date: "2020-01-01", tags: ["Zero downtime"] }), "b.md": post({ title: "B", date: "2020-01-02", tags: ["zero  Downtime"] }) } });
+    const dir = await makeFixtureSite({
+      posts: {
+        "a.md": post({ title: "A", date: "2020-01-01", tags: ["Zero downtime"] }),
+        "b.md": post({ title: "B", date: "2020-01-02", tags: ["zero  Downtime"] }),
+      },
+    });
     fixtures.push(dir);
     expect((await loadContent({ inputDir: dir, includeDrafts: false })).tags.map((tag) => [tag.slug, tag.posts.length])).toEqual([["zero-downtime", 2]]);
   });

@@ -15,7 +15,10 @@ const PART_ONE = htmlPost(
     '<script>document.write("<a href=\\"/nowhere/\\">")</script>',
   ].join("\n"),
 );
-const PART_TWO = htmlPost('title: "Moving house - Part 2"\ndate: 2007-05-01\nseries: moving\npart: 2\npermalink: /2007/05/01/moving-2.html', '<p>Second. Back to <a href="/moving-1/#setup">the setup</a>.</p>\n');
+const PART_TWO = htmlPost(
+  'title: "Moving house - Part 2"\ndate: 2007-05-01\nseries: moving\npart: 2\npermalink: /2007/05/01/moving-2.html',
+  '<p>Second. Back to <a href="/moving-1/#setup">the setup</a>.</p>\n',
+);
 
 describe("HTML posts", () => {
   let input: string;
@@ -70,22 +73,34 @@ describe("HTML posts are checked like any post", () => {
   };
 
   it("fails on a broken link, naming the file and line", async () => {
-    expect(await failure({ "old.html": htmlPost("title: Old\ndate: 2007-01-01", '<p>Hi.</p>\n<p><a href="/gone/">gone</a></p>\n') })).toMatch(/posts\/old\.html:6: a href: found "\/gone\/"/);
+    expect(await failure({ "old.html": htmlPost("title: Old\ndate: 2007-01-01", '<p>Hi.</p>\n<p><a href="/gone/">gone</a></p>\n') })).toMatch(
+      /posts\/old\.html:6: a href: found "\/gone\/"/,
+    );
   });
 
   it("fails on a missing image, naming the file and line, as the image pipeline reads it", async () => {
-    expect(await failure({ "old.html": htmlPost("title: Old\ndate: 2007-01-01", '<p>Hi.</p>\n<p><img src="/images/gone.png" alt=""></p>\n') })).toMatch(/posts\/old\.html:6: image: found "\/images\/gone\.png"; a file that exists/);
+    expect(await failure({ "old.html": htmlPost("title: Old\ndate: 2007-01-01", '<p>Hi.</p>\n<p><img src="/images/gone.png" alt=""></p>\n') })).toMatch(
+      /posts\/old\.html:6: image: found "\/images\/gone\.png"; a file that exists/,
+    );
   });
 
   it("fails on an image without alt text, naming the file and line, wherever the image is", async () => {
-    const message = await failure({ "old.html": htmlPost("title: Old\ndate: 2007-01-01", '<p>Hi.</p>\n<p><img src="https://elsewhere.example/a.png"></p>\n<p><img src="/images/b.png" alt=""></p>\n') });
+    const message = await failure({
+      "old.html": htmlPost(
+        "title: Old\ndate: 2007-01-01",
+        '<p>Hi.</p>\n<p><img src="https://elsewhere.example/a.png"></p>\n<p><img src="/images/b.png" alt=""></p>\n',
+      ),
+    });
     expect(message).toMatch(/posts\/old\.html:6: img alt: found "https:\/\/elsewhere\.example\/a\.png"; an alt attribute: alt="what the image shows"/);
     expect(message).not.toMatch(/img alt: found "\/images\/b\.png"/);
   });
 
   it("refuses a comment that carries an email address, and an empty body", async () => {
     const message = await failure({
-      "commented.html": htmlPost('title: Commented\ndate: 2007-01-01\ncomments:\n  - author: Jane\n    author_email: jane@example.org\n    date: "2007-01-02"\n    content: Hi', "<p>Text.</p>\n"),
+      "commented.html": htmlPost(
+        'title: Commented\ndate: 2007-01-01\ncomments:\n  - author: Jane\n    author_email: jane@example.org\n    date: "2007-01-02"\n    content: Hi',
+        "<p>Text.</p>\n",
+      ),
       "empty.html": htmlPost("title: Empty\ndate: 2007-01-01", "\n"),
     });
     expect(message).toMatch(/posts\/commented\.html:\d+: comments\.0: .*expected only author, url, date and content, found author_email/);
@@ -93,6 +108,8 @@ describe("HTML posts are checked like any post", () => {
   });
 
   it("refuses a .md and an .html post with one slug", async () => {
-    expect(await failure({ "same.md": "---\ntitle: A\ndate: 2020-01-01\n---\nA.\n", "same.html": htmlPost("title: B\ndate: 2020-01-02", "<p>B.</p>\n") })).toMatch(/posts\/same\.md: file name: found "\/same\/"; expected a path of its own, but it collides with \/same\/index\.html, posts\/same\.html/);
+    expect(
+      await failure({ "same.md": "---\ntitle: A\ndate: 2020-01-01\n---\nA.\n", "same.html": htmlPost("title: B\ndate: 2020-01-02", "<p>B.</p>\n") }),
+    ).toMatch(/posts\/same\.md: file name: found "\/same\/"; expected a path of its own, but it collides with \/same\/index\.html, posts\/same\.html/);
   });
 });

@@ -109,7 +109,8 @@ describe("a post with images and code", () => {
     const blocks = [...document.querySelectorAll(".post-body pre.code")];
     expect(blocks).toHaveLength(6);
     const [csharp, ts, sql, bash, yaml, unknown] = blocks;
-    const classesOf = (block: Element, word: string) => [...block.querySelectorAll("span")].filter((span) => span.textContent!.includes(word)).map((span) => span.className);
+    const classesOf = (block: Element, word: string) =>
+      [...block.querySelectorAll("span")].filter((span) => span.textContent!.includes(word)).map((span) => span.className);
     expect(classesOf(csharp!, "async")).toEqual(["k"]);
     expect(classesOf(csharp!, "// x")).toEqual(["c"]);
     expect(classesOf(ts!, "42")).toEqual(["m"]);
@@ -160,7 +161,12 @@ describe("a post with images and code", () => {
     const entry = [...atom.querySelectorAll("entry")].find((candidate) => candidate.querySelector("title")!.textContent === "Media")!;
     const content = parseHTML(`<div>${entry.querySelector("content")!.textContent}</div>`).document;
     expect(content.querySelectorAll("picture, source")).toHaveLength(0);
-    const images = [...content.querySelectorAll("img")].map((img) => [img.getAttribute("src"), img.getAttribute("alt"), img.getAttribute("width"), img.getAttribute("height")]);
+    const images = [...content.querySelectorAll("img")].map((img) => [
+      img.getAttribute("src"),
+      img.getAttribute("alt"),
+      img.getAttribute("width"),
+      img.getAttribute("height"),
+    ]);
     expect(images).toEqual([
       ["https://blog.bittercoder.com/images/pipeline.png", "The release pipeline, stage by stage", "1200", "800"],
       ["https://blog.bittercoder.com/images/whiteboard.jpg", "A photo of the whiteboard", "700", "500"],
@@ -216,8 +222,20 @@ describe("mistakes with images and code", () => {
     const issues = (error as Error & { issues: readonly ContentIssue[] }).issues;
     expect(issues).toEqual([
       expect.objectContaining({ file: "posts/broken.md", line: 7, field: "image", found: '"/images/nowhere.png"' }),
-      expect.objectContaining({ file: "posts/broken.md", line: 9, field: "image", found: '"/images/pipeline.png"', expected: expect.stringContaining("alt text") }),
-      expect.objectContaining({ file: "posts/broken.md", line: 11, field: "image", found: '"missing-beside.png"', expected: expect.stringContaining("posts/missing-beside.png") }),
+      expect.objectContaining({
+        file: "posts/broken.md",
+        line: 9,
+        field: "image",
+        found: '"/images/pipeline.png"',
+        expected: expect.stringContaining("alt text"),
+      }),
+      expect.objectContaining({
+        file: "posts/broken.md",
+        line: 11,
+        field: "image",
+        found: '"missing-beside.png"',
+        expected: expect.stringContaining("posts/missing-beside.png"),
+      }),
     ]);
   });
 });

@@ -70,7 +70,9 @@ describe("an imported WordPress-era blog, built", () => {
 
   it("publishes HTML posts as written: <br> runs and <pre> with <br> inside, not passed through markdown", async () => {
     const body = (await site.document("/container-tutorials-part-1/")).querySelector(".post-body")!;
-    expect(body.querySelector("pre")!.innerHTML).toBe('&lt;component id="calculator"&gt;<br>  &lt;parameters&gt;<br>    &lt;rate&gt;0.125&lt;/rate&gt;<br>  &lt;/parameters&gt;<br>&lt;/component&gt;');
+    expect(body.querySelector("pre")!.innerHTML).toBe(
+      '&lt;component id="calculator"&gt;<br>  &lt;parameters&gt;<br>    &lt;rate&gt;0.125&lt;/rate&gt;<br>  &lt;/parameters&gt;<br>&lt;/component&gt;',
+    );
     expect(body.querySelectorAll("p")[0]!.querySelectorAll("br")).toHaveLength(1);
   });
 
@@ -87,7 +89,12 @@ describe("an imported WordPress-era blog, built", () => {
     const [first, second] = pictures.map((picture) => picture.querySelector("img")!);
     expect([first!.getAttribute("alt"), first!.getAttribute("loading"), first!.getAttribute("width")]).toEqual(["Console output", null, "1"]);
     // The image the old blog had no alt text for: alt="" until the author writes one, its WordPress class kept, the mark not published.
-    expect([second!.getAttribute("alt"), second!.getAttribute("loading"), second!.getAttribute("class"), second!.hasAttribute("data-alt-missing")]).toEqual(["", "lazy", "alignnone size-full wp-image-7", false]);
+    expect([second!.getAttribute("alt"), second!.getAttribute("loading"), second!.getAttribute("class"), second!.hasAttribute("data-alt-missing")]).toEqual([
+      "",
+      "lazy",
+      "alignnone size-full wp-image-7",
+      false,
+    ]);
     expect(body.querySelector('img[src="http://www.example.com/badge.gif"]')!.closest("picture")).toBeNull();
   });
 
@@ -95,8 +102,12 @@ describe("an imported WordPress-era blog, built", () => {
     const feed = await site.read("/feed.xml");
     const entry = feed.split("<entry>").find((candidate) => candidate.includes("<id>https://blog.bittercoder.com/container-tutorials-part-2</id>"))!;
     expect(entry).not.toContain("picture");
-    expect(entry).toContain('&lt;img src="https://blog.bittercoder.com/wp-content/uploads/2007/04/console-output.png" alt="Console output" width="1" height="1" /&gt;');
-    expect(entry).toContain('&lt;img src="https://blog.bittercoder.com/wp-content/uploads/2007/04/container-diagram.png" alt="" width="1" height="1" class="alignnone size-full wp-image-7" /&gt;');
+    expect(entry).toContain(
+      '&lt;img src="https://blog.bittercoder.com/wp-content/uploads/2007/04/console-output.png" alt="Console output" width="1" height="1" /&gt;',
+    );
+    expect(entry).toContain(
+      '&lt;img src="https://blog.bittercoder.com/wp-content/uploads/2007/04/container-diagram.png" alt="" width="1" height="1" class="alignnone size-full wp-image-7" /&gt;',
+    );
   });
 
   it("warns, at its line, about each image imported without alt text", async () => {
@@ -118,7 +129,8 @@ describe("an imported WordPress-era blog, built", () => {
     const hrefs = new Set<string>();
     for (const url of Object.keys(OLD_URLS)) {
       const page = await site.document(url);
-      for (const element of page.querySelectorAll(".post-body [href], .post-body [src]")) hrefs.add(element.getAttribute("href") ?? element.getAttribute("src")!);
+      for (const element of page.querySelectorAll(".post-body [href], .post-body [src]"))
+        hrefs.add(element.getAttribute("href") ?? element.getAttribute("src")!);
     }
     const local = [...hrefs].filter((link) => link.startsWith("/")).map((link) => link.replace(/[?#].*$/, ""));
     // Images are shown through the image pipeline (under /assets/img/); links keep their site paths.
@@ -158,7 +170,10 @@ describe("an imported WordPress-era blog, built", () => {
     expect(text(hostile.querySelector(".comment-author"))).toBe("<b>Mallory</b>");
     expect(comment.querySelectorAll("script, iframe, img, [onclick], [onerror]")).toHaveLength(0);
     expect(comment.innerHTML).not.toMatch(/javascript:|alert/);
-    expect([...comment.querySelectorAll("a")].map((link) => [link.getAttribute("href"), link.getAttribute("rel")])).toEqual([[null, "nofollow ugc"], ["http://spam.example/", "nofollow ugc"]]);
+    expect([...comment.querySelectorAll("a")].map((link) => [link.getAttribute("href"), link.getAttribute("rel")])).toEqual([
+      [null, "nofollow ugc"],
+      ["http://spam.example/", "nofollow ugc"],
+    ]);
   });
 
   it("keeps comments out of feed items", async () => {
@@ -173,7 +188,9 @@ describe("an imported WordPress-era blog, built", () => {
     const series = await site.document("/series/ioc/");
     expect(text(series.querySelector("h1"))).toContain("Container Tutorials");
     const links = [...series.querySelectorAll("main a")].map((link) => link.getAttribute("href"));
-    expect(links).toEqual(expect.arrayContaining(["/container-tutorials-part-1/", "/container-tutorials-part-2/", "/container-tutorials-part-4/", "/container-tutorials-part-5/"]));
+    expect(links).toEqual(
+      expect.arrayContaining(["/container-tutorials-part-1/", "/container-tutorials-part-2/", "/container-tutorials-part-4/", "/container-tutorials-part-5/"]),
+    );
     expect(JSON.parse(await readFile(path.join(input, "_data/series.json"), "utf8")).ioc.gaps).toEqual([3]);
   });
 

@@ -58,8 +58,12 @@ describe("Liquid and kramdown conversion", () => {
   const context = { site: { baseurl: "/blog", url: "https://example.com" }, postUrls: new Map([["2010-01-02-first", "/blog/first/"]]), lineOffset: 3 };
 
   it("turns highlight into a <pre><code> in HTML posts, escaping the code", () => {
-    expect(convertLiquid("{% highlight csharp %}var x = a<b;{% endhighlight %}", "html", context).text).toBe('<pre><code class="language-csharp">var x = a<b;</code></pre>');
-    expect(convertLiquid("{% highlight csharp %}{% raw %}a<b{% endraw %}{% endhighlight %}", "html", context).text).toBe('<pre><code class="language-csharp">a&lt;b</code></pre>');
+    expect(convertLiquid("{% highlight csharp %}var x = a<b;{% endhighlight %}", "html", context).text).toBe(
+      '<pre><code class="language-csharp">var x = a<b;</code></pre>',
+    );
+    expect(convertLiquid("{% highlight csharp %}{% raw %}a<b{% endraw %}{% endhighlight %}", "html", context).text).toBe(
+      '<pre><code class="language-csharp">a&lt;b</code></pre>',
+    );
   });
 
   it("names every tag it cannot convert, by its line in the source file", () => {
@@ -76,10 +80,16 @@ describe("Liquid and kramdown conversion", () => {
 });
 
 describe("the old blog's own links", () => {
-  const own: OwnLinks = { hosts: new Set(["blog.example.com", "old.example.com"]), baseurl: "/blog", oldAddresses: new Map([["/?p=7", "/seven/"]]), postsBySlug: new Map([["eight", "/eight/"]]) };
+  const own: OwnLinks = {
+    hosts: new Set(["blog.example.com", "old.example.com"]),
+    baseurl: "/blog",
+    oldAddresses: new Map([["/?p=7", "/seven/"]]),
+    postsBySlug: new Map([["eight", "/eight/"]]),
+  };
 
   it("become site paths in markdown links, reference definitions, autolinks and HTML attributes", () => {
-    const markdown = "[a](http://blog.example.com/blog/x/) [b][r] <https://old.example.com/y> <img src='/blog/images/z.png'>\n\n[r]: http://old.example.com/?p=7#c\n";
+    const markdown =
+      "[a](http://blog.example.com/blog/x/) [b][r] <https://old.example.com/y> <img src='/blog/images/z.png'>\n\n[r]: http://old.example.com/?p=7#c\n";
     const result = rewriteOwnLinks(markdown, "md", own);
     expect(result.text).toBe("[a](/x/) [b][r] [/y](/y) <img src='/images/z.png'>\n\n[r]: /seven/#c\n");
     expect(result.rewritten).toBe(4);
@@ -96,10 +106,16 @@ describe("series proposals", () => {
   const candidate = (slug: string, title: string, tags: string[]) => ({ slug, title, tags, date: "2007-01-01" });
 
   it("propose posts sharing a tag whose titles say Part N, with the gaps of a real series", () => {
-    const [proposal, ...rest] = proposeSeries([candidate("a", "Tips - Part 1 - Start", ["tips"]), candidate("b", "Tips - Part 3 - More", ["tips", "misc"]), candidate("c", "Unrelated", ["tips"])], new Set());
+    const [proposal, ...rest] = proposeSeries(
+      [candidate("a", "Tips - Part 1 - Start", ["tips"]), candidate("b", "Tips - Part 3 - More", ["tips", "misc"]), candidate("c", "Unrelated", ["tips"])],
+      new Set(),
+    );
     expect(rest).toEqual([]);
     expect(proposal).toMatchObject({ slug: "tips", title: "Tips", gaps: [2] });
-    expect([...proposal!.parts]).toEqual([["a", 1], ["b", 3]]);
+    expect([...proposal!.parts]).toEqual([
+      ["a", 1],
+      ["b", 3],
+    ]);
   });
 
   it("propose nothing for a tag whose posts repeat a part number", () => {

@@ -48,12 +48,17 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     expect(data.date).toBe("2007-04-19T10:22:11+12:00");
     expect(data.tags).toEqual(["IoC", "Windsor", "Castle"]);
     expect(data.comments).toEqual([
-      { author: "Jane Reader", url: "http://jane.example.org/", date: "2007-04-20T08:15:00+12:00", content: "<p>Great intro, thanks!<br />\r\nLooking forward to part 2.</p>" },
+      {
+        author: "Jane Reader",
+        url: "http://jane.example.org/",
+        date: "2007-04-20T08:15:00+12:00",
+        content: "<p>Great intro, thanks!<br />\r\nLooking forward to part 2.</p>",
+      },
       { author: "Bob", date: "2007-04-21T09:00:00+12:00", content: "Mail me at [email removed] if you want the sample project." },
       { author: "Anonymous coward", date: "2007-04-22T11:30:00+12:00", content: "First!" },
     ]);
     // The HTML body is kept as WordPress wrote it: <br> runs, <pre> with <br>, inline styles, iframes.
-    expect(body).toContain("<pre>&lt;component id=\"calculator\"&gt;<br />  &lt;parameters&gt;");
+    expect(body).toContain('<pre>&lt;component id="calculator"&gt;<br />  &lt;parameters&gt;');
     expect(body).toContain('<p style="color: #333;">');
     expect(body).toContain('<iframe width="420"');
   });
@@ -86,19 +91,26 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     expect(body).not.toMatch(/\{%-?\s*(?:raw|endraw|highlight|endhighlight)/);
   });
 
-  it("imports an image without alt text with alt=\"\" and a mark, and lists it by the line of the written post", async () => {
+  it('imports an image without alt text with alt="" and a mark, and lists it by the line of the written post', async () => {
     const lines = (await readFile(path.join(site, "posts/container-tutorials-part-2.html"), "utf8")).split("\n");
     const line = lines.findIndex((candidate) => candidate.includes("wp-image-7")) + 1;
-    expect(lines[line - 1]).toBe('<p><img alt="" data-alt-missing class="alignnone size-full wp-image-7" src="/wp-content/uploads/2007/04/container-diagram.png" width="400" height="300" /></p>');
+    expect(lines[line - 1]).toBe(
+      '<p><img alt="" data-alt-missing class="alignnone size-full wp-image-7" src="/wp-content/uploads/2007/04/container-diagram.png" width="400" height="300" /></p>',
+    );
     expect(lines.filter((candidate) => candidate.includes("data-alt-missing"))).toHaveLength(1);
-    expect(run.stdout).toContain(`posts/container-tutorials-part-2.html:${line}: an image without alt text on the old blog, imported with alt="" and data-alt-missing`);
+    expect(run.stdout).toContain(
+      `posts/container-tutorials-part-2.html:${line}: an image without alt text on the old blog, imported with alt="" and data-alt-missing`,
+    );
     // An image on another site is left as it was.
     expect(lines).toContain('<p><img src="http://www.example.com/badge.gif" alt="A badge from another site" /></p>');
   });
 
   it("keeps drafts as drafts and old dated addresses as permalinks", async () => {
     expect((await frontMatter(site, "posts/an-unfinished-thought.html")).data).toMatchObject({ draft: true, tags: ["drafts"] });
-    expect((await frontMatter(site, "posts/an-old-address.html")).data).toMatchObject({ permalink: "/2009/07/15/an-old-address/", tags: ["Windsor", "Castle"] });
+    expect((await frontMatter(site, "posts/an-old-address.html")).data).toMatchObject({
+      permalink: "/2009/07/15/an-old-address/",
+      tags: ["Windsor", "Castle"],
+    });
   });
 
   it("writes the Jekyll pages as Eleventy pages at the URLs they had, converted as posts are, and no page whose URL is taken", async () => {
@@ -107,7 +119,13 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
     await expect(readFile(path.join(site, "pages/about.md"))).rejects.toThrow(/ENOENT/);
     await expect(readFile(path.join(site, "pages/tutorials.md"))).rejects.toThrow(/ENOENT/);
     const projects = await frontMatter(site, "pages/projects.md");
-    expect(projects.data).toEqual({ layout: "layouts/page.njk", title: "Projects", description: "Things I have built.", permalink: "/projects/", templateEngineOverride: "md" });
+    expect(projects.data).toEqual({
+      layout: "layouts/page.njk",
+      title: "Projects",
+      description: "Things I have built.",
+      permalink: "/projects/",
+      templateEngineOverride: "md",
+    });
     expect(projects.body).toContain("Code I wrote for The bitter coder, mostly about [Windsor](/container-tutorials-part-1/).");
     expect(projects.body).toContain("![The logo](/images/logo.png)");
     expect(projects.body).toContain("A note on templates: {{ page.title }} is Liquid");
@@ -189,7 +207,9 @@ describe("npm run import from a WordPress-era Jekyll blog", () => {
   });
 
   it("proposes the run of 'Part N' posts sharing a tag as a series, gaps included, without applying it", async () => {
-    expect(run.stdout).toContain('_data/series.json: {"ioc":{"title":"Container Tutorials","description":"Posts tagged \\"IoC\\" from the old blog, in parts.","gaps":[3]}}');
+    expect(run.stdout).toContain(
+      '_data/series.json: {"ioc":{"title":"Container Tutorials","description":"Posts tagged \\"IoC\\" from the old blog, in parts.","gaps":[3]}}',
+    );
     expect(run.stdout).toMatch(/container-tutorials-part-4: series: ioc, part: 4/);
     expect((await frontMatter(site, "posts/container-tutorials-part-4.html")).data.series).toBeUndefined();
   });

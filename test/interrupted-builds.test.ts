@@ -30,7 +30,10 @@ async function killPartWay(input: string): Promise<void> {
   const started = Date.now();
   for (;;) {
     const names = await readdir(releases).catch(() => [] as string[]);
-    const newest = names.filter((name) => !name.includes(".")).sort().at(-1);
+    const newest = names
+      .filter((name) => !name.includes("."))
+      .sort()
+      .at(-1);
     const begun = newest !== undefined && (await readdir(path.join(releases, newest)).catch(() => [])).length > 0;
     if (begun || (newest !== undefined && Date.now() - started > 8_000) || Date.now() - started > 30_000) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -64,7 +67,9 @@ describe("a build that cannot make or publish its release", () => {
     await writeFile(path.join(input, ".releases"), "a file where the releases folder should be");
     const run = await runBuildCli(input);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^Build failed: could not make a release folder in \.releases\/ \(.*E(EXIST|NOTDIR).*\); _site was not there and still is not\.$/m);
+    expect(run.stderr).toMatch(
+      /^Build failed: could not make a release folder in \.releases\/ \(.*E(EXIST|NOTDIR).*\); _site was not there and still is not\.$/m,
+    );
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 

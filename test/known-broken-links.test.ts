@@ -8,7 +8,10 @@ const fixtures: string[] = [];
 afterAll(() => Promise.all(fixtures.map((dir) => rm(dir, { recursive: true, force: true }))));
 afterEach(() => vi.restoreAllMocks());
 
-const OLD_POST = post({ title: "An old post", date: "2007-04-19" }, "A screenshot:\n\n![gone](/images/never-uploaded.png)\n\nAnd [a category](/category/castle/#top).\n");
+const OLD_POST = post(
+  { title: "An old post", date: "2007-04-19" },
+  "A screenshot:\n\n![gone](/images/never-uploaded.png)\n\nAnd [a category](/category/castle/#top).\n",
+);
 
 async function siteWithLedger(posts: Record<string, string>, ledger: unknown): Promise<string> {
   const input = await makeFixtureSite({ posts });
@@ -31,14 +34,19 @@ describe("the known-broken-links ledger", () => {
     await site.cleanup();
     const warnings = warn.mock.calls.map((call) => String(call[0]));
     expect(warnings.filter((line) => line.includes("known broken link"))).toEqual([
-      expect.stringMatching(/^warning: posts\/old\.md:7: img src: found "\/images\/never-uploaded\.png"; a known broken link, recorded in _data\/known-broken-links\.json: it still leads nowhere$/),
+      expect.stringMatching(
+        /^warning: posts\/old\.md:7: img src: found "\/images\/never-uploaded\.png"; a known broken link, recorded in _data\/known-broken-links\.json: it still leads nowhere$/,
+      ),
       expect.stringMatching(/^warning: posts\/old\.md:9: a href: found "\/category\/castle\/#top"/),
     ]);
   });
 
   it("still fails the build on a broken link it does not record, and only on that one", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    const input = await siteWithLedger({ "old.md": OLD_POST, "new.md": post({ title: "New", date: "2024-01-01" }, "See [this](/not-written-yet/).\n") }, LEDGER);
+    const input = await siteWithLedger(
+      { "old.md": OLD_POST, "new.md": post({ title: "New", date: "2024-01-01" }, "See [this](/not-written-yet/).\n") },
+      LEDGER,
+    );
     const error = await buildError({ input });
     const message = fullMessage(error);
     expect(error.name, message).toBe("ContentError");
@@ -47,7 +55,10 @@ describe("the known-broken-links ledger", () => {
   });
 
   it("is only for the post it names: the same link broken in another post fails", async () => {
-    const input = await siteWithLedger({ "old.md": OLD_POST, "copy.md": post({ title: "Copy", date: "2024-01-01" }, "![gone](/images/never-uploaded.png)\n") }, LEDGER);
+    const input = await siteWithLedger(
+      { "old.md": OLD_POST, "copy.md": post({ title: "Copy", date: "2024-01-01" }, "![gone](/images/never-uploaded.png)\n") },
+      LEDGER,
+    );
     vi.spyOn(console, "warn").mockImplementation(() => {});
     expect(fullMessage(await buildError({ input }))).toMatch(/posts\/copy\.md:\d+: (?:img src|image): found "\/images\/never-uploaded\.png"/);
   });
@@ -61,11 +72,15 @@ describe("the known-broken-links ledger", () => {
     const site = await buildSite({ input });
     await site.cleanup();
     expect(JSON.parse(await readFile(path.join(input, BROKEN_LINKS_FILE), "utf8"))).toEqual([LEDGER[1]]);
-    expect(log.mock.calls.map((call) => String(call[0]))).toContain("Dropped 1 link(s) that work now from _data/known-broken-links.json; commit it with the posts.");
+    expect(log.mock.calls.map((call) => String(call[0]))).toContain(
+      "Dropped 1 link(s) that work now from _data/known-broken-links.json; commit it with the posts.",
+    );
   });
 
   it("refuses a ledger it cannot read, naming the file and the form it expects", async () => {
     const input = await siteWithLedger({ "old.md": OLD_POST }, { "posts/old.md": "/images/never-uploaded.png" });
-    expect(fullMessage(await buildError({ input }))).toMatch(/_data\/known-broken-links\.json: found invalid content; expected a list of entries like \{"file": "posts\/x\.html", "line": 12, "link": "\/images\/gone\.png"\}/);
+    expect(fullMessage(await buildError({ input }))).toMatch(
+      /_data\/known-broken-links\.json: found invalid content; expected a list of entries like \{"file": "posts\/x\.html", "line": 12, "link": "\/images\/gone\.png"\}/,
+    );
   });
 });

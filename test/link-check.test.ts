@@ -95,7 +95,11 @@ describe("the site-wide link check", () => {
       "a.md": linking("[x](/missing-a/) and [y](#missing-b)\n"),
       "b.md": post({ title: "B", date: "2021-05-02" }, "[z](/missing-c/)\n"),
     });
-    expect(issues.map((issue) => `${issue.file} ${issue.found}`).sort()).toEqual(['posts/a.md "#missing-b"', 'posts/a.md "/missing-a/"', 'posts/b.md "/missing-c/"']);
+    expect(issues.map((issue) => `${issue.file} ${issue.found}`).sort()).toEqual([
+      'posts/a.md "#missing-b"',
+      'posts/a.md "/missing-a/"',
+      'posts/b.md "/missing-c/"',
+    ]);
   });
 
   it("does not check links to other sites", async () => {

@@ -6,7 +6,9 @@ import { checkLinks, scanPage } from "../lib/plugins/link-check.ts";
 
 describe("the link check's page scanner", () => {
   it("reads ids and link targets in every quoting style, decoding entities", () => {
-    const page = scanPage(`<p id="a">x</p><P ID='b'></P><div id=c></div><a href="/x/?q=1&amp;r=2#f">l</a><A HREF='/y/'>l</A><img src=/z.png alt="a > b"><link rel="stylesheet" href="/s.css">`);
+    const page = scanPage(
+      `<p id="a">x</p><P ID='b'></P><div id=c></div><a href="/x/?q=1&amp;r=2#f">l</a><A HREF='/y/'>l</A><img src=/z.png alt="a > b"><link rel="stylesheet" href="/s.css">`,
+    );
     expect([...page.ids]).toEqual(["a", "b", "c"]);
     expect(page.links).toEqual([
       { attribute: "a href", value: "/x/?q=1&r=2#f" },
@@ -29,7 +31,9 @@ describe("the link check's page scanner", () => {
   });
 
   it("ignores what is not markup: comments and the text of scripts and styles", () => {
-    const page = scanPage(`<!-- <a href="/commented/">x</a> --><script>document.write('<a href="/scripted/">')</script><style>a[id="styled"]{}</style><a href="/real/">r</a>`);
+    const page = scanPage(
+      `<!-- <a href="/commented/">x</a> --><script>document.write('<a href="/scripted/">')</script><style>a[id="styled"]{}</style><a href="/real/">r</a>`,
+    );
     expect(page.links.map((link) => link.value)).toEqual(["/real/"]);
     expect(page.ids.size).toBe(0);
   });

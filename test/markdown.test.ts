@@ -11,7 +11,8 @@ function parse(body: string, deployment = CANONICAL, sitePath = "/a-post/"): Par
   return new ParsedPost(md, body, new SiteUrls(deployment, CANONICAL), sitePath, [PAGE]);
 }
 
-const hrefs = (html: string, selector = "a") => [...parseHTML(`<div>${html}</div>`).document.querySelectorAll(selector)].map((link) => link.getAttribute("href"));
+const hrefs = (html: string, selector = "a") =>
+  [...parseHTML(`<div>${html}</div>`).document.querySelectorAll(selector)].map((link) => link.getAttribute("href"));
 
 describe("heading ids", () => {
   it("follow kramdown's rule, so old #fragment links keep working", () => {
@@ -59,7 +60,8 @@ describe("links", () => {
 });
 
 describe("tagged footnotes", () => {
-  const body = "Claim.[^forcing-function]\n\n[^forcing-function]: [Behavior-shaping constraint](https://en.wikipedia.org/wiki/Behavior-shaping_constraint), on Wikipedia.\n";
+  const body =
+    "Claim.[^forcing-function]\n\n[^forcing-function]: [Behavior-shaping constraint](https://en.wikipedia.org/wiki/Behavior-shaping_constraint), on Wikipedia.\n";
 
   it("take their ids from the tag, with the page's prefix", () => {
     const parsed = parse(body);
@@ -73,7 +75,10 @@ describe("tagged footnotes", () => {
 
   it("point at the post's URL in feeds, with no sidenote copy", () => {
     const html = parse(body).render(FEED);
-    expect(hrefs(html, '[role="doc-noteref"], [role="doc-backlink"]')).toEqual([`${CANONICAL}/a-post/#fn:forcing-function`, `${CANONICAL}/a-post/#fnref:forcing-function`]);
+    expect(hrefs(html, '[role="doc-noteref"], [role="doc-backlink"]')).toEqual([
+      `${CANONICAL}/a-post/#fn:forcing-function`,
+      `${CANONICAL}/a-post/#fnref:forcing-function`,
+    ]);
     expect(html).not.toContain("sidenote");
   });
 

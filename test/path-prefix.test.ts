@@ -111,7 +111,11 @@ describe(`the site built for ${PREFIX}`, () => {
           if (item.content_html) contents.push({ html: item.content_html, url: item.url });
         }
       } else if (body.includes("<feed")) {
-        const feed = (parser.parse(body) as { feed: { link: Array<{ "@href": string }>; entry: Array<{ link: Array<{ "@href": string }>; content?: string | { "#text": string } }> } }).feed;
+        const feed = (
+          parser.parse(body) as {
+            feed: { link: Array<{ "@href": string }>; entry: Array<{ link: Array<{ "@href": string }>; content?: string | { "#text": string } }> };
+          }
+        ).feed;
         urls.push(...feed.link.map((link) => link["@href"]));
         for (const entry of feed.entry) {
           const url = entry.link[0]!["@href"];
@@ -121,7 +125,11 @@ describe(`the site built for ${PREFIX}`, () => {
           if (content) contents.push({ html: content, url });
         }
       } else {
-        const channel = (parser.parse(body) as { rss: { channel: { link: Array<string | { "@href": string }>; item: Array<{ link: string[]; description?: string; "content:encoded"?: string }> } } }).rss.channel;
+        const channel = (
+          parser.parse(body) as {
+            rss: { channel: { link: Array<string | { "@href": string }>; item: Array<{ link: string[]; description?: string; "content:encoded"?: string }> } };
+          }
+        ).rss.channel;
         urls.push(...channel.link.map((link) => (typeof link === "string" ? link : link["@href"])));
         for (const item of channel.item) {
           urls.push(item.link[0]!);

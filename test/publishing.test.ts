@@ -38,7 +38,10 @@ interface CorpusCase {
 
 async function loadCorpus(): Promise<CorpusCase[]> {
   const cases: CorpusCase[] = [];
-  for (const name of (await readdir(CORPUS, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+  for (const name of (await readdir(CORPUS, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()) {
     const spec = JSON.parse(await readFile(path.join(CORPUS, name, "case.json"), "utf8")) as Omit<CorpusCase, "name" | "files">;
     const files = new Map<string, Buffer>();
     for (const file of await readdir(path.join(CORPUS, name, "posts"))) files.set(`posts/${file}`, await readFile(path.join(CORPUS, name, "posts", file)));
@@ -103,7 +106,10 @@ async function restoreLedger(bytes: Buffer | undefined): Promise<void> {
 }
 
 /** Builds with the given files added, then takes them away again, so every case starts from the same site. */
-async function buildWith<T>(files: ReadonlyMap<string, Buffer>, build: () => Promise<T>): Promise<{ result: T; ledgerBefore: Buffer | undefined; ledgerAfter: Buffer | undefined }> {
+async function buildWith<T>(
+  files: ReadonlyMap<string, Buffer>,
+  build: () => Promise<T>,
+): Promise<{ result: T; ledgerBefore: Buffer | undefined; ledgerAfter: Buffer | undefined }> {
   const ledgerBefore = await readLedgerBytes();
   await addFiles(files);
   try {
@@ -150,8 +156,14 @@ beforeAll(async () => {
   corpus = await loadCorpus();
   site = await makeFixtureSite({
     posts: {
-      "first-part.md": post({ title: "First part", date: new Date("2020-01-01"), series: "no-planned-downtime-chasm", part: 1, tags: ["testing"] }, "The first part, with a note.[^note]\n\n## Details\n\nMore text.\n\n[^note]: A note.\n"),
-      "second-part.md": post({ title: "Second part", date: new Date("2020-01-02"), series: "no-planned-downtime-chasm", part: 2, tags: ["testing"] }, "The second part links [back](/first-part/#details).\n"),
+      "first-part.md": post(
+        { title: "First part", date: new Date("2020-01-01"), series: "no-planned-downtime-chasm", part: 1, tags: ["testing"] },
+        "The first part, with a note.[^note]\n\n## Details\n\nMore text.\n\n[^note]: A note.\n",
+      ),
+      "second-part.md": post(
+        { title: "Second part", date: new Date("2020-01-02"), series: "no-planned-downtime-chasm", part: 2, tags: ["testing"] },
+        "The second part links [back](/first-part/#details).\n",
+      ),
     },
   });
   const first = await runBuildCli(site);
@@ -165,7 +177,23 @@ afterAll(async () => {
 describe("the bad-input corpus, each case on its own", () => {
   it("has every case the issue asks for", async () => {
     const names = (await loadCorpus()).map((corpusCase) => corpusCase.name);
-    for (const required of ["invalid-yaml", "missing-title", "unparseable-date", "unknown-series", "duplicate-part", "string-draft", "non-markdown-file", "empty-post", "bom-and-crlf", "large-post", "footnote-without-definition", "footnote-never-referenced", "footnote-defined-twice", "link-to-missing-page", "link-to-missing-fragment"]) {
+    for (const required of [
+      "invalid-yaml",
+      "missing-title",
+      "unparseable-date",
+      "unknown-series",
+      "duplicate-part",
+      "string-draft",
+      "non-markdown-file",
+      "empty-post",
+      "bom-and-crlf",
+      "large-post",
+      "footnote-without-definition",
+      "footnote-never-referenced",
+      "footnote-defined-twice",
+      "link-to-missing-page",
+      "link-to-missing-fragment",
+    ]) {
       expect(names).toContain(required);
     }
   });
@@ -199,7 +227,10 @@ describe("the bad-input corpus, all at once", () => {
     const before = await publishedState(site);
     const { result: run, ledgerBefore, ledgerAfter } = await buildWith(files, () => runBuildCli(site));
     expect(run.status).toBe(1);
-    expectReported(run, failing.flatMap((corpusCase) => corpusCase.errors ?? []));
+    expectReported(
+      run,
+      failing.flatMap((corpusCase) => corpusCase.errors ?? []),
+    );
     // The published site, the link and the releases are exactly as they were; no failed release or temporary link is left behind.
     expect(await publishedState(site)).toEqual(before);
     expect(ledgerAfter, "a failed build records no feed ids").toEqual(ledgerBefore);
@@ -245,5 +276,8 @@ describe("the production build's guards", () => {
 
 function readdirNames(dir: string): string[] {
   // Synchronous on purpose: tests must be declared while the file is collected.
-  return readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }

@@ -2,7 +2,18 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } fro
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { carryForwardAssets, isReleaseName, listReleases, pruneReleases, publishPaths, readLiveSite, releaseName, releasesToPrune, switchLiveSite, type PublishPaths } from "../lib/publish/releases.ts";
+import {
+  carryForwardAssets,
+  isReleaseName,
+  listReleases,
+  pruneReleases,
+  publishPaths,
+  readLiveSite,
+  releaseName,
+  releasesToPrune,
+  switchLiveSite,
+  type PublishPaths,
+} from "../lib/publish/releases.ts";
 
 describe("release names", () => {
   it("spell the UTC time to the millisecond and a tag", () => {

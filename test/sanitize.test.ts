@@ -6,11 +6,17 @@ const base = { postUrl: "https://example.github.io/blog/post/", siteUrl: (sitePa
 describe("the post profile with a base (feed items)", () => {
   it.each([
     ['<img src="pic.png" alt="">', '<img src="https://example.github.io/blog/post/pic.png" alt="" />'],
-    ['<img src="/pic.png" srcset="a.png 1x, /b.png 2x">', '<img src="https://example.github.io/blog/pic.png" srcset="https://example.github.io/blog/post/a.png 1x, https://example.github.io/blog/b.png 2x" />'],
+    [
+      '<img src="/pic.png" srcset="a.png 1x, /b.png 2x">',
+      '<img src="https://example.github.io/blog/pic.png" srcset="https://example.github.io/blog/post/a.png 1x, https://example.github.io/blog/b.png 2x" />',
+    ],
     ['<a href="//cdn.example.com/x">x</a>', '<a href="https://cdn.example.com/x">x</a>'],
     ['<a href="#fn:1">1</a>', '<a href="https://example.github.io/blog/post/#fn:1">1</a>'],
     ['<a href="?page=2&amp;sort=new">next</a>', '<a href="https://example.github.io/blog/post/?page=2&amp;sort=new">next</a>'],
-    ['<video poster="still.jpg" src="clip.mp4"></video>', '<video poster="https://example.github.io/blog/post/still.jpg" src="https://example.github.io/blog/post/clip.mp4"></video>'],
+    [
+      '<video poster="still.jpg" src="clip.mp4"></video>',
+      '<video poster="https://example.github.io/blog/post/still.jpg" src="https://example.github.io/blog/post/clip.mp4"></video>',
+    ],
     ['<a href=" JaVaScRiPt:alert(1)">x</a>', "<a>x</a>"],
     ['<a href="java\tscript:alert(1)">x</a>', "<a>x</a>"],
     ['<a href="data:text/html,<script>alert(1)</script>">x</a>', "<a>x</a>"],
@@ -44,7 +50,9 @@ describe("the post profile with a base (feed items)", () => {
 
 describe("the post profile without a base", () => {
   it("leaves relative URLs relative and still drops what runs", () => {
-    expect(sanitizePostHtml('<a href="/x/" onclick="y()">x</a><img src="a.png" onerror="z()"><script>1</script>')).toBe('<a href="/x/">x</a><img src="a.png" />');
+    expect(sanitizePostHtml('<a href="/x/" onclick="y()">x</a><img src="a.png" onerror="z()"><script>1</script>')).toBe(
+      '<a href="/x/">x</a><img src="a.png" />',
+    );
   });
 });
 
@@ -58,7 +66,7 @@ describe("the comment profile", () => {
     ['<iframe src="https://x.example/"></iframe><script>alert(1)</script><style>*{}</style>ok', "ok"],
     ['<p style="position:fixed" class="x" id="y">text</p>', "<p>text</p>"],
     ["<blockquote><p>quoted</p></blockquote><pre><code>x &lt; y</code></pre>", "<blockquote><p>quoted</p></blockquote><pre><code>x &lt; y</code></pre>"],
-    ['<h1>Big</h1><table><tr><td>t</td></tr></table>', "Bigt"],
+    ["<h1>Big</h1><table><tr><td>t</td></tr></table>", "Bigt"],
   ])("%s becomes %s", (input, expected) => {
     expect(sanitizeCommentHtml(input)).toBe(expected);
   });

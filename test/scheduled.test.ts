@@ -40,7 +40,11 @@ describe("scheduled posts, with a fixed clock", () => {
     expect(production.posts.map((p) => p.file)).toEqual(["posts/written.md"]);
     expect(production.scheduled.map((p) => p.file)).toEqual(["posts/soon.md", "posts/later.md"]);
     const dev = await loadContent({ inputDir: dir, includeDrafts: true, now: new Date(BEFORE) });
-    expect(dev.posts.map((p) => [p.file, p.scheduled])).toEqual([["posts/later.md", true], ["posts/soon.md", true], ["posts/written.md", false]]);
+    expect(dev.posts.map((p) => [p.file, p.scheduled])).toEqual([
+      ["posts/later.md", true],
+      ["posts/soon.md", true],
+      ["posts/written.md", false],
+    ]);
     const afterOne = await loadContent({ inputDir: dir, includeDrafts: false, now: new Date(BETWEEN) });
     expect(afterOne.posts.map((p) => p.file)).toEqual(["posts/soon.md", "posts/written.md"]);
   });
@@ -50,7 +54,9 @@ describe("scheduled posts, with a fixed clock", () => {
     const site = await buildSite({ input, env: { BLOG_NOW: BEFORE } });
     try {
       const model = await loadContent({ inputDir: input, includeDrafts: false, now: new Date(BEFORE) });
-      expect(scheduledMessage(model.scheduled)).toBe("Scheduled: 2 posts dated after this build, not published yet; the next, posts/soon.md, is due 2029-12-31T20:00:00Z. Build again then (the Pages workflow builds daily).");
+      expect(scheduledMessage(model.scheduled)).toBe(
+        "Scheduled: 2 posts dated after this build, not published yet; the next, posts/soon.md, is due 2029-12-31T20:00:00Z. Build again then (the Pages workflow builds daily).",
+      );
       expect(site.paths).toContain("/written/");
       expect(site.paths).not.toContain("/soon/");
       expect(site.paths).not.toContain("/later/");
@@ -103,10 +109,22 @@ describe.each(["UTC", "America/Los_Angeles", "Pacific/Kiritimati"])("dates with 
     const outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
     fixtures.push(outputDir);
     const { SITE_URL: _deployment, ...environment } = process.env;
-    await run(process.execPath, ["--import", "tsx", path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"), `--config=${path.join(REPO, ".eleventy.js")}`, `--input=${input}`, `--output=${outputDir}`, "--quiet"], {
-      cwd: REPO,
-      env: { ...environment, TZ: zone, BLOG_DRAFTS: "0", BLOG_NOW: "2026-01-01T00:00:00Z" },
-    });
+    await run(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"),
+        `--config=${path.join(REPO, ".eleventy.js")}`,
+        `--input=${input}`,
+        `--output=${outputDir}`,
+        "--quiet",
+      ],
+      {
+        cwd: REPO,
+        env: { ...environment, TZ: zone, BLOG_DRAFTS: "0", BLOG_NOW: "2026-01-01T00:00:00Z" },
+      },
+    );
     const times = async (sitePath: string) => {
       const html = await readFile(path.join(outputDir, sitePath, "index.html"), "utf8");
       return [...parseHTML(html).document.querySelectorAll("main time")].map((time) => [time.getAttribute("datetime"), text(time)]);

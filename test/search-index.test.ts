@@ -30,7 +30,10 @@ const posts = {
     { title: "Indexed part one", date: "2021-03-04", series: SERIES, part: 1, tags: ["Databases", "ops"], summary: `A summary with ${WORDS.summary} in it.` },
     `Body text with ${WORDS.published}, and a note.[^only-note]\n\n[^only-note]: The note says ${WORDS.sidenote} once.\n`,
   ),
-  "indexed-two.md": post({ title: `Indexed part two ${WORDS.seriesBoxOnly}`, date: "2021-03-05", series: SERIES, part: 2, tags: ["ops"] }, "The second part.\n"),
+  "indexed-two.md": post(
+    { title: `Indexed part two ${WORDS.seriesBoxOnly}`, date: "2021-03-05", series: SERIES, part: 2, tags: ["ops"] },
+    "The second part.\n",
+  ),
   "a-draft.md": post({ title: "A draft", date: "2021-03-06", tags: ["ops"], draft: true }, `Draft text with ${WORDS.draft}.\n`),
   "a-scheduled-post.md": post({ title: "Not yet", date: "2099-01-01", tags: ["ops"] }, `Scheduled text with ${WORDS.scheduled}.\n`),
   // An HTML post, as the import writes them, with a reader's comment from the old blog.
@@ -126,7 +129,10 @@ describe("a failed build", () => {
   it("leaves the published search index byte-identical", async () => {
     const before = await publishedState(site);
     expect([...before.files.keys()].filter((file) => file.startsWith("pagefind/")).length).toBeGreaterThan(5);
-    await writeFile(path.join(site, "posts/indexed-three.md"), post({ title: "New words", date: "2021-03-07", tags: ["ops"] }, "Links to [nowhere](/no-such-page/).\n"));
+    await writeFile(
+      path.join(site, "posts/indexed-three.md"),
+      post({ title: "New words", date: "2021-03-07", tags: ["ops"] }, "Links to [nowhere](/no-such-page/).\n"),
+    );
     const run = await runBuildCli(site);
     expect(run.status).toBe(1);
     expect(await publishedState(site)).toEqual(before);
@@ -135,7 +141,12 @@ describe("a failed build", () => {
 
 describe("the index fed while pages render", () => {
   const page = (url: string, words: string) => ({ url, content: `<html><body><main data-pagefind-body><h1>${url}</h1><p>${words}</p></main></body></html>` });
-  const finalPages = [page("/one/", "alpha bravo"), page("/two/", "charlie delta"), page("/three/", "echo foxtrot"), { url: "/tags/", content: "<p>not indexed</p>" }];
+  const finalPages = [
+    page("/one/", "alpha bravo"),
+    page("/two/", "charlie delta"),
+    page("/three/", "echo foxtrot"),
+    { url: "/tags/", content: "<p>not indexed</p>" },
+  ];
   const dirs: string[] = [];
   afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 

@@ -69,13 +69,17 @@ describe("the content security policy in the markup", () => {
     expect(scripts).not.toContain("'unsafe-inline'");
     expect(scripts).not.toContain("'unsafe-eval'");
     expect(scripts).not.toContain("*");
-    expect(scripts!.every((source) => source === "'self'" || source === "'none'"), `script sources: ${scripts!.join(" ")}`).toBe(true);
+    expect(
+      scripts!.every((source) => source === "'self'" || source === "'none'"),
+      `script sources: ${scripts!.join(" ")}`,
+    ).toBe(true);
     expect(policy.get("object-src")).toEqual(["'none'"]);
     expect(policy.get("base-uri")).toEqual(["'self'"]);
   });
 
   it("allows the search page, and it alone, to compile WebAssembly: the same policy plus 'wasm-unsafe-eval'", async () => {
-    const policyOf = async (sitePath: string) => parsePolicy((await site.document(sitePath)).querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute("content")!);
+    const policyOf = async (sitePath: string) =>
+      parsePolicy((await site.document(sitePath)).querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute("content")!);
     const general = await policyOf("/");
     const search = await policyOf(SEARCH_PAGE);
     expect(search.get("script-src")).toEqual([...scriptSources(general)!, "'wasm-unsafe-eval'"]);

@@ -20,7 +20,10 @@ beforeAll(async () => {
   fixture = await makeFixtureSite({
     blogPosts: true,
     posts: {
-      "excerpt-only-post.md": post({ title: "Excerpt only", date: new Date("2018-02-01"), tags: ["databases"] }, `${EXCERPT}\n\n<!--more-->\n\nThe rest of the post, which no description should quote.\n`),
+      "excerpt-only-post.md": post(
+        { title: "Excerpt only", date: new Date("2018-02-01"), tags: ["databases"] },
+        `${EXCERPT}\n\n<!--more-->\n\nThe rest of the post, which no description should quote.\n`,
+      ),
     },
   });
   site = await buildSite({ input: fixture });
@@ -83,7 +86,9 @@ describe("search and social metadata", () => {
   });
 
   it("lists every indexable page in sitemap.xml with its last modification", async () => {
-    const parsed = new XMLParser({ isArray: (name) => name === "url" }).parse(await site.read("/sitemap.xml")) as { urlset: { url: Array<{ loc: string; lastmod?: string }> } };
+    const parsed = new XMLParser({ isArray: (name) => name === "url" }).parse(await site.read("/sitemap.xml")) as {
+      urlset: { url: Array<{ loc: string; lastmod?: string }> };
+    };
     const entries = new Map(parsed.urlset.url.map((entry) => [entry.loc, entry.lastmod]));
     const indexable: string[] = [];
     for (const sitePath of htmlPages) {

@@ -24,7 +24,8 @@ async function failingBuild(posts: Record<string, string>): Promise<{ issues: re
   return { issues: (error as Error & { issues: readonly ContentIssue[] }).issues, message: fullMessage(error) };
 }
 
-const part = (n: unknown, extra: Record<string, unknown> = {}) => post({ title: `Moving, part ${String(n)}`, date: "2020-01-01", series: "moving-house", part: n, ...extra });
+const part = (n: unknown, extra: Record<string, unknown> = {}) =>
+  post({ title: `Moving, part ${String(n)}`, date: "2020-01-01", series: "moving-house", part: n, ...extra });
 
 describe("series mistakes fail the build with a message naming the file and the fix", () => {
   it("an unknown series slug names the file, the slug, the nearest declared one and where to declare it", async () => {
@@ -58,11 +59,16 @@ describe("series mistakes fail the build with a message naming the file and the 
     expect(message).toContain("add part 2, as a draft if it is not ready");
   });
 
-  for (const [typed, found] of [["0", "number 0"], ["-1", "number -1"], ["1.5", "number 1.5"], ['"two"', 'string "two"']] as const) {
+  for (const [typed, found] of [
+    ["0", "number 0"],
+    ["-1", "number -1"],
+    ["1.5", "number 1.5"],
+    ['"two"', 'string "two"'],
+  ] as const) {
     it(`a part of ${typed} is rejected as not a positive whole number`, async () => {
       const body = `---\ntitle: Moving\ndate: 2020-01-01\nseries: moving-house\npart: ${typed}\n---\nText.\n`;
       const { message } = await failingBuild({ "move-odd.md": body });
-        // Line 5 of the file is the part: line.
+      // Line 5 of the file is the part: line.
       expect(message).toContain(`posts/move-odd.md:5: part: found ${found};`);
       expect(message).toMatch(/expected (a positive whole number|a whole number|the part number as a whole number), like 2/);
     });
@@ -72,7 +78,9 @@ describe("series mistakes fail the build with a message naming the file and the 
     const { message } = await failingBuild({
       "loose.md": post({ title: "Loose", date: "2020-01-01", part: 2 }),
     });
-    expect(message).toMatch(/posts\/loose\.md: part: found part 2 without a series; expected a series: field naming one of _data\/series\.json \(moving-house, cooking-at-scale\), or no part/);
+    expect(message).toMatch(
+      /posts\/loose\.md: part: found part 2 without a series; expected a series: field naming one of _data\/series\.json \(moving-house, cooking-at-scale\), or no part/,
+    );
   });
 
   it("a series without a part names the file and the series", async () => {

@@ -21,7 +21,11 @@ function seriesBox(page: Document) {
   const items = [...(box?.querySelectorAll("ol > li") ?? [])];
   return {
     heading: text(box?.querySelector(".series-box-title")),
-    items: items.map((item) => ({ text: text(item), href: item.querySelector("a")?.getAttribute("href") ?? null, current: item.querySelector('[aria-current="page"]') !== null })),
+    items: items.map((item) => ({
+      text: text(item),
+      href: item.querySelector("a")?.getAttribute("href") ?? null,
+      current: item.querySelector('[aria-current="page"]') !== null,
+    })),
   };
 }
 
@@ -225,7 +229,11 @@ describe("a fixture site with two series, a planned part and standalone posts", 
     expect(brew.items.map((item) => item.href)).toEqual(["/brew-1/"]);
     expect(pager(await site.document("/brew-1/"))).toMatchObject({ previous: null, next: null, headPrevious: null, headNext: null });
     const seriesIndex = await site.document("/series/");
-    expect([...seriesIndex.querySelectorAll(".series-summary h2 a")].map((link) => link.getAttribute("href")).sort()).toEqual(["/series/baking/", "/series/brewing/", SERIES_PATH]);
+    expect([...seriesIndex.querySelectorAll(".series-summary h2 a")].map((link) => link.getAttribute("href")).sort()).toEqual([
+      "/series/baking/",
+      "/series/brewing/",
+      SERIES_PATH,
+    ]);
   });
 
   it("gives standalone posts no series box, pager, rel links or isPartOf", async () => {
@@ -243,7 +251,20 @@ describe("a fixture site with two series, a planned part and standalone posts", 
 
   it("never leaks a draft part into navigation, feeds, sitemap or tag pages of a production build", async () => {
     expect(site.paths).not.toContain("/brew-2/");
-    const everywhere = await Promise.all(["/brew-1/", "/series/brewing/", "/series/brewing/all/", "/", "/archive/", "/feed.xml", "/rss.xml", "/feed.json", "/sitemap.xml", "/series/brewing/rss.xml"].map(async (sitePath) => [sitePath, await site.read(sitePath)] as const));
+    const everywhere = await Promise.all(
+      [
+        "/brew-1/",
+        "/series/brewing/",
+        "/series/brewing/all/",
+        "/",
+        "/archive/",
+        "/feed.xml",
+        "/rss.xml",
+        "/feed.json",
+        "/sitemap.xml",
+        "/series/brewing/rss.xml",
+      ].map(async (sitePath) => [sitePath, await site.read(sitePath)] as const),
+    );
     for (const [sitePath, content] of everywhere) {
       expect(content, sitePath).not.toContain("/brew-2/");
       expect(content, sitePath).not.toContain("Water for tea");
@@ -265,7 +286,10 @@ describe("a fixture site with two series, a planned part and standalone posts", 
     for (const sitePath of htmlPages(site)) {
       const { document } = parseHTML(await site.read(sitePath));
       const all = [...document.querySelectorAll("[id]")].map((element) => element.getAttribute("id"));
-      expect(all.filter((id, index) => all.indexOf(id) !== index), sitePath).toEqual([]);
+      expect(
+        all.filter((id, index) => all.indexOf(id) !== index),
+        sitePath,
+      ).toEqual([]);
     }
   });
 });

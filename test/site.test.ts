@@ -15,7 +15,21 @@ afterAll(() => site.cleanup());
 
 describe("the real site", () => {
   it("publishes the posts at the old blog's URLs and every site page", () => {
-    for (const expected of [...PARTS, "/", "/archive/", "/about/", "/404.html", "/sitemap.xml", "/robots.txt", "/feed.xml", "/rss.xml", "/feed.json", "/feeds/", "/notes/", "/series/"]) {
+    for (const expected of [
+      ...PARTS,
+      "/",
+      "/archive/",
+      "/about/",
+      "/404.html",
+      "/sitemap.xml",
+      "/robots.txt",
+      "/feed.xml",
+      "/rss.xml",
+      "/feed.json",
+      "/feeds/",
+      "/notes/",
+      "/series/",
+    ]) {
       expect(site.paths, `nothing published at ${expected}`).toContain(expected);
     }
   });
@@ -29,7 +43,14 @@ describe("the real site", () => {
       .filter((block) => block && !/^\[Part 1\]/.test(block) && !/^-+$/.test(block.split("\n")[1] ?? ""))
       .flatMap((block) => (block.startsWith("* ") ? block.split(/\n(?=\* )/) : [block]))
       // Compare the words a reader sees: markdown emphasis and link syntax aside.
-      .map((block) => block.replace(/^\* /, "").replace(/\[([^\]]+)\]\([^)]+\)/g, "$1").replace(/\*/g, "").replace(/\s+/g, " ").trim());
+      .map((block) =>
+        block
+          .replace(/^\* /, "")
+          .replace(/\[([^\]]+)\]\([^)]+\)/g, "$1")
+          .replace(/\*/g, "")
+          .replace(/\s+/g, " ")
+          .trim(),
+      );
     const page = await site.document(PARTS[2]!);
     for (const sup of page.querySelectorAll("sup, .sidenote")) sup.remove();
     const rendered = [...page.querySelectorAll(".post-body p, .post-body li")].map((node) => text(node));

@@ -24,7 +24,12 @@ describe("static folders", () => {
   it("publishes images/ and the folders site.json names as they are, and the link check knows every file", async () => {
     const input = await fixture(
       { "files.md": linking("Get [the slides](/images/talks/slides.pdf) and [the old upload](/wp-content/uploads/2009/notes.txt).\n") },
-      { "images/talks/slides.pdf": "%PDF-1.4 slides", "wp-content/uploads/2009/notes.txt": "old notes", "images/.DS_Store": "junk", "unlisted/secret.txt": "not published" },
+      {
+        "images/talks/slides.pdf": "%PDF-1.4 slides",
+        "wp-content/uploads/2009/notes.txt": "old notes",
+        "images/.DS_Store": "junk",
+        "unlisted/secret.txt": "not published",
+      },
       { staticFolders: ["wp-content"] },
     );
     const site = await buildSite({ input });

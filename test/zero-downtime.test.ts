@@ -19,8 +19,14 @@ const READERS = 2;
 /** Two versions of the same pages, so that consecutive releases differ. */
 function posts(version: string): Record<string, string> {
   return {
-    "first.md": post({ title: "First", date: new Date("2020-01-01"), series: "no-planned-downtime-chasm", part: 1, tags: ["testing"] }, `Version ${version} of the first post.\n\nIts second paragraph, version ${version}.\n`),
-    "second.md": post({ title: "Second", date: new Date("2020-01-02"), series: "no-planned-downtime-chasm", part: 2, tags: ["testing"] }, `Version ${version} of the second post links [back](/first/).\n`),
+    "first.md": post(
+      { title: "First", date: new Date("2020-01-01"), series: "no-planned-downtime-chasm", part: 1, tags: ["testing"] },
+      `Version ${version} of the first post.\n\nIts second paragraph, version ${version}.\n`,
+    ),
+    "second.md": post(
+      { title: "Second", date: new Date("2020-01-02"), series: "no-planned-downtime-chasm", part: 2, tags: ["testing"] },
+      `Version ${version} of the second post links [back](/first/).\n`,
+    ),
   };
 }
 
@@ -82,7 +88,14 @@ describe("publishing without downtime", () => {
         const page = await get(sitePath);
         const stylesheet = stylesheetOf(page.body);
         const css = stylesheet === undefined ? undefined : await get(stylesheet);
-        fetched.push({ sitePath, status: page.status, bodyHash: sha(page.body), stylesheet, stylesheetStatus: css?.status, stylesheetHash: css && sha(css.body) });
+        fetched.push({
+          sitePath,
+          status: page.status,
+          bodyHash: sha(page.body),
+          stylesheet,
+          stylesheetStatus: css?.status,
+          stylesheetHash: css && sha(css.body),
+        });
         // A breath between requests leaves the two cores to the builds.
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
@@ -110,13 +123,16 @@ describe("publishing without downtime", () => {
       await Promise.all(readers);
     }
 
-    console.info(`zero-downtime: ${fetched.length} requests (pages and stylesheets) over ${releases.size} releases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.info(
+      `zero-downtime: ${fetched.length} requests (pages and stylesheets) over ${releases.size} releases in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     expect(outcomes, "all ten builds ran inside the time bound").toHaveLength(BUILDS);
     for (const outcome of outcomes) expect(outcome.status, `build ${outcome.build}: ${outcome.stderr}`).toBe(outcome.expected);
     expect(releases.size, "the first release and one per successful build").toBe(1 + outcomes.filter((outcome) => outcome.expected === 0).length);
 
     // Every page fetched is byte for byte that page in one complete release, and its stylesheet loaded.
-    const pageIn = (release: Map<string, string>, sitePath: string) => release.get(sitePath.endsWith("/") ? `${sitePath.slice(1)}index.html` : sitePath.slice(1));
+    const pageIn = (release: Map<string, string>, sitePath: string) =>
+      release.get(sitePath.endsWith("/") ? `${sitePath.slice(1)}index.html` : sitePath.slice(1));
     const problems: string[] = [];
     const releasesSeen = new Set<string>();
     for (const request of fetched) {
@@ -130,7 +146,10 @@ describe("publishing without downtime", () => {
         continue;
       }
       for (const [name] of matching) releasesSeen.add(name);
-      if (request.stylesheetStatus !== 200 || !matching.some(([, files]) => request.stylesheet !== undefined && pageIn(files, request.stylesheet) === request.stylesheetHash)) {
+      if (
+        request.stylesheetStatus !== 200 ||
+        !matching.some(([, files]) => request.stylesheet !== undefined && pageIn(files, request.stylesheet) === request.stylesheetHash)
+      ) {
         problems.push(`${request.sitePath}: its stylesheet ${request.stylesheet} answered ${request.stylesheetStatus} or differs from its release's`);
       }
     }

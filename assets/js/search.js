@@ -79,7 +79,10 @@ async function showMore() {
 
 function describe(count, query) {
   const found = count === 0 ? "No posts found" : count === 1 ? "1 post found" : `${count} posts found`;
-  const narrowed = [query.tag && `tag ${form.elements.tag.selectedOptions[0]?.text}`, query.series && `series ${form.elements.series.selectedOptions[0]?.text}`].filter(Boolean);
+  const narrowed = [
+    query.tag && `tag ${form.elements.tag.selectedOptions[0]?.text}`,
+    query.series && `series ${form.elements.series.selectedOptions[0]?.text}`,
+  ].filter(Boolean);
   return `${found}${query.q ? ` for “${query.q}”` : ""}${narrowed.length ? ` in ${narrowed.join(" and ")}` : ""}.`;
 }
 

@@ -56,7 +56,12 @@ function escapeHtml(text: string): string {
 
 /** The banner listing a build's errors, placed first in the page's body. */
 export function problemsBanner(issues: readonly ContentIssue[]): string {
-  const items = issues.map((issue) => `<li><code>${escapeHtml(issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`)}</code> ${escapeHtml(formatIssue(issue).replace(/^[^ ]+ /, ""))}</li>`).join("");
+  const items = issues
+    .map(
+      (issue) =>
+        `<li><code>${escapeHtml(issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`)}</code> ${escapeHtml(formatIssue(issue).replace(/^[^ ]+ /, ""))}</li>`,
+    )
+    .join("");
   return `<aside class="build-problems" role="alert" aria-labelledby="build-problems-title"><h2 id="build-problems-title">The last build failed: ${issues.length} content error${issues.length === 1 ? "" : "s"}</h2><p>This page may be out of date or wrong until they are fixed.</p><ul>${items}</ul></aside>`;
 }
 

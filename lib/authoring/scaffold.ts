@@ -139,7 +139,9 @@ export async function scaffoldPost(options: ScaffoldOptions): Promise<ScaffoldRe
   if (title === "") throw new ScaffoldError('a title is needed: npm run new -- "My post title"');
   const slug = options.slug ?? slugify(title);
   if (!SLUG.test(slug)) {
-    throw new ScaffoldError(`cannot make a file name from ${JSON.stringify(options.slug ?? title)}; expected a slug of lower-case letters, digits and hyphens (pass --slug my-post)`);
+    throw new ScaffoldError(
+      `cannot make a file name from ${JSON.stringify(options.slug ?? title)}; expected a slug of lower-case letters, digits and hyphens (pass --slug my-post)`,
+    );
   }
   // An HTML post (an imported one) holds its slug, and its URL, as a markdown post does.
   const taken = POST_FORMATS.map((format) => `${POSTS_DIR}/${slug}.${format}`).find((other) => existsSync(path.join(options.inputDir, other)));
@@ -152,7 +154,9 @@ export async function scaffoldPost(options: ScaffoldOptions): Promise<ScaffoldRe
     const declaration = declarations[options.seriesSlug];
     if (!declaration) {
       const suggestion = nearest(options.seriesSlug, declared);
-      throw new ScaffoldError(`unknown series ${JSON.stringify(options.seriesSlug)}${suggestion ? `; did you mean "${suggestion}"?` : "."} Series declared in ${SERIES_FILE}: ${declared.join(", ") || "none"}.`);
+      throw new ScaffoldError(
+        `unknown series ${JSON.stringify(options.seriesSlug)}${suggestion ? `; did you mean "${suggestion}"?` : "."} Series declared in ${SERIES_FILE}: ${declared.join(", ") || "none"}.`,
+      );
     }
     const existing = await readExistingPosts(options.inputDir, (file, reason) => warn(`${file} was skipped when counting parts: ${reason}`));
     const part = nextPart(existing, options.seriesSlug);
@@ -170,7 +174,8 @@ export async function scaffoldPost(options: ScaffoldOptions): Promise<ScaffoldRe
     // "wx": fail if the file exists, checked and created in one step.
     await writeFile(absolutePath, text, { flag: "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new ScaffoldError(`${file} already exists; nothing was written. Choose another title or pass --slug`);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      throw new ScaffoldError(`${file} already exists; nothing was written. Choose another title or pass --slug`);
     throw error;
   }
   return { file, absolutePath, text, part: series?.part };

@@ -49,10 +49,10 @@ const NEWEST_DATE = Date.UTC(2025, 11, 31);
 const DAY_MS = 86_400_000;
 
 const WORDS = (
-  "system data migration release schema traffic replica cluster queue latency deploy rollback feature flag "
-  + "customer contract downtime window budget capacity service monolith boundary risk compliance audit "
-  + "engineer team practice rehearsal automation switch cutover backfill index table column version "
-  + "the a of to and in that is for it with as on be at by this we our their can will more less often"
+  "system data migration release schema traffic replica cluster queue latency deploy rollback feature flag " +
+  "customer contract downtime window budget capacity service monolith boundary risk compliance audit " +
+  "engineer team practice rehearsal automation switch cutover backfill index table column version " +
+  "the a of to and in that is for it with as on be at by this we our their can will more less often"
 ).split(" ");
 
 /** A small deterministic generator (mulberry32), so corpora are reproducible. */

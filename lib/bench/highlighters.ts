@@ -42,7 +42,21 @@ const SAMPLES: Sample[] = [
       "    return batch.Size * 2;",
       "}",
     ].join("\n"),
-    expect: [["// Copies one batch", "comment"], ["record", "keyword"], ["Batch", "name"], ["async", "keyword"], ["Task", "name"], ["CopyAsync", "name"], ['"SELECT', "string"], ["await", "keyword"], ["using", "keyword"], ["ExecuteReaderAsync", "name"], ["return", "keyword"], ["2", "number"], ["var", "keyword"]],
+    expect: [
+      ["// Copies one batch", "comment"],
+      ["record", "keyword"],
+      ["Batch", "name"],
+      ["async", "keyword"],
+      ["Task", "name"],
+      ["CopyAsync", "name"],
+      ['"SELECT', "string"],
+      ["await", "keyword"],
+      ["using", "keyword"],
+      ["ExecuteReaderAsync", "name"],
+      ["return", "keyword"],
+      ["2", "number"],
+      ["var", "keyword"],
+    ],
   },
   {
     language: "typescript",
@@ -54,56 +68,160 @@ const SAMPLES: Sample[] = [
       "  return { file, words: text.split(/\\s+/).length + 1 } satisfies Post;",
       "}",
     ].join("\n"),
-    expect: [["/** Loads a post. */", "comment"], ["export", "keyword"], ["function", "keyword"], ["load", "name"], ["string", "name"], ["Promise", "name"], ["`utf8`", "string"], ["readFile", "name"], ["return", "keyword"], ["1", "number"], ["satisfies", "keyword"]],
+    expect: [
+      ["/** Loads a post. */", "comment"],
+      ["export", "keyword"],
+      ["function", "keyword"],
+      ["load", "name"],
+      ["string", "name"],
+      ["Promise", "name"],
+      ["`utf8`", "string"],
+      ["readFile", "name"],
+      ["return", "keyword"],
+      ["1", "number"],
+      ["satisfies", "keyword"],
+    ],
   },
   {
     language: "javascript",
     prism: "javascript",
-    code: ["// Counts words", "const count = (text) => text.split(' ').length;", "export default class Counter extends Base {}", "if (count('a b') === 2) console.log(\"two\");"].join("\n"),
-    expect: [["// Counts words", "comment"], ["const", "keyword"], ["count", "name"], ["' '", "string"], ["class", "keyword"], ["Counter", "name"], ["extends", "keyword"], ["2", "number"], ['"two"', "string"], ["if", "keyword"]],
+    code: [
+      "// Counts words",
+      "const count = (text) => text.split(' ').length;",
+      "export default class Counter extends Base {}",
+      "if (count('a b') === 2) console.log(\"two\");",
+    ].join("\n"),
+    expect: [
+      ["// Counts words", "comment"],
+      ["const", "keyword"],
+      ["count", "name"],
+      ["' '", "string"],
+      ["class", "keyword"],
+      ["Counter", "name"],
+      ["extends", "keyword"],
+      ["2", "number"],
+      ['"two"', "string"],
+      ["if", "keyword"],
+    ],
   },
   {
     language: "sql",
     prism: "sql",
-    code: ["-- Backfill in batches", "UPDATE users SET email_normalised = LOWER(email)", "WHERE id BETWEEN 1 AND 1000 AND email LIKE '%@%';", "CREATE INDEX CONCURRENTLY ix_users_email ON users (email_normalised);"].join("\n"),
-    expect: [["-- Backfill in batches", "comment"], ["UPDATE", "keyword"], ["SET", "keyword"], ["LOWER", "name"], ["BETWEEN", "keyword"], ["1000", "number"], ["'%@%'", "string"], ["CREATE", "keyword"], ["INDEX", "keyword"]],
+    code: [
+      "-- Backfill in batches",
+      "UPDATE users SET email_normalised = LOWER(email)",
+      "WHERE id BETWEEN 1 AND 1000 AND email LIKE '%@%';",
+      "CREATE INDEX CONCURRENTLY ix_users_email ON users (email_normalised);",
+    ].join("\n"),
+    expect: [
+      ["-- Backfill in batches", "comment"],
+      ["UPDATE", "keyword"],
+      ["SET", "keyword"],
+      ["LOWER", "name"],
+      ["BETWEEN", "keyword"],
+      ["1000", "number"],
+      ["'%@%'", "string"],
+      ["CREATE", "keyword"],
+      ["INDEX", "keyword"],
+    ],
   },
   {
     language: "bash",
     prism: "bash",
-    code: ["# Deploy the release", 'for host in "${HOSTS[@]}"; do', '  ssh "$host" "systemctl restart app" && echo done', "done", "export PORT=8080"].join("\n"),
-    expect: [["# Deploy the release", "comment"], ["for", "keyword"], ['"${HOSTS[@]}"', "string"], ["do", "keyword"], ["ssh", "name"], ['"systemctl restart app"', "string"], ["echo", "name"], ["export", "keyword"], ["8080", "number"]],
+    code: ["# Deploy the release", 'for host in "${HOSTS[@]}"; do', '  ssh "$host" "systemctl restart app" && echo done', "done", "export PORT=8080"].join(
+      "\n",
+    ),
+    expect: [
+      ["# Deploy the release", "comment"],
+      ["for", "keyword"],
+      ['"${HOSTS[@]}"', "string"],
+      ["do", "keyword"],
+      ["ssh", "name"],
+      ['"systemctl restart app"', "string"],
+      ["echo", "name"],
+      ["export", "keyword"],
+      ["8080", "number"],
+    ],
   },
   {
     language: "yaml",
     prism: "yaml",
-    code: ["# The pipeline", "name: release", "on:", "  push:", "    branches: [main]", "jobs:", "  build:", "    timeout-minutes: 30", '    run: "npm test"'].join("\n"),
-    expect: [["# The pipeline", "comment"], ["name", "name"], ["release", "string"], ["branches", "name"], ["timeout-minutes", "name"], ["30", "number"], ['"npm test"', "string"]],
+    code: [
+      "# The pipeline",
+      "name: release",
+      "on:",
+      "  push:",
+      "    branches: [main]",
+      "jobs:",
+      "  build:",
+      "    timeout-minutes: 30",
+      '    run: "npm test"',
+    ].join("\n"),
+    expect: [
+      ["# The pipeline", "comment"],
+      ["name", "name"],
+      ["release", "string"],
+      ["branches", "name"],
+      ["timeout-minutes", "name"],
+      ["30", "number"],
+      ['"npm test"', "string"],
+    ],
   },
   {
     language: "json",
     prism: "json",
-    code: ['{', '  "title": "The bitter coder",', '  "homePostCount": 10,', '  "draft": false', '}'].join("\n"),
-    expect: [['"title"', "name"], ['"The bitter coder"', "string"], ['"homePostCount"', "name"], ["10", "number"], ["false", "keyword"]],
+    code: ["{", '  "title": "The bitter coder",', '  "homePostCount": 10,', '  "draft": false', "}"].join("\n"),
+    expect: [
+      ['"title"', "name"],
+      ['"The bitter coder"', "string"],
+      ['"homePostCount"', "name"],
+      ["10", "number"],
+      ["false", "keyword"],
+    ],
   },
   {
     language: "xml",
     prism: "markup",
     code: ['<?xml version="1.0"?>', "<!-- settings -->", '<configuration xmlns="urn:x">', '  <add key="mode" value="blue" />', "</configuration>"].join("\n"),
-    expect: [["<!-- settings -->", "comment"], ["configuration", "name"], ["xmlns", "variable"], ['"urn:x"', "string"], ["add", "name"], ["key", "variable"], ['"mode"', "string"]],
+    expect: [
+      ["<!-- settings -->", "comment"],
+      ["configuration", "name"],
+      ["xmlns", "variable"],
+      ['"urn:x"', "string"],
+      ["add", "name"],
+      ["key", "variable"],
+      ['"mode"', "string"],
+    ],
   },
   {
     language: "html",
     prism: "markup",
     code: ["<!-- nav -->", '<a href="/about/" class="nav">About</a>', "<script>const x = 1;</script>"].join("\n"),
-    expect: [["<!-- nav -->", "comment"], ["a", "name"], ["href", "variable"], ['"/about/"', "string"], ["script", "name"], ["const", "keyword"], ["1", "number"]],
+    expect: [
+      ["<!-- nav -->", "comment"],
+      ["a", "name"],
+      ["href", "variable"],
+      ['"/about/"', "string"],
+      ["script", "name"],
+      ["const", "keyword"],
+      ["1", "number"],
+    ],
   },
 ];
 
 /** The site's classes (see highlight.ts) → the kind a reader sees. */
 const SITE_KINDS: Record<string, Kind> = { c: "comment", k: "keyword", s: "string", m: "number", nf: "name", nv: "variable" };
 /** Shiki's css-variables token kinds → the kind a reader sees. */
-const SHIKI_KINDS: Record<string, Kind> = { comment: "comment", keyword: "keyword", string: "string", "string-expression": "string", constant: "number", function: "name", parameter: "variable", link: "string" };
+const SHIKI_KINDS: Record<string, Kind> = {
+  comment: "comment",
+  keyword: "keyword",
+  string: "string",
+  "string-expression": "string",
+  constant: "number",
+  function: "name",
+  parameter: "variable",
+  link: "string",
+};
 
 /** The kind of every character of the code, by what a highlighter coloured it. */
 type Kinds = Array<Kind | undefined>;
@@ -154,7 +272,11 @@ function escapeHtml(text: string): string {
 }
 
 function unescapeHtml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 }
 
 function millisecondsPerPost(posts: number, highlightPost: (index: number) => void): { startMs: number; perPostMs: number } {

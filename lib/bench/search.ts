@@ -30,10 +30,12 @@ async function bundleFiles(siteDir: string): Promise<Array<{ file: string; bytes
 /** The HTML pages of a built site as the build holds them when it indexes: URL and text. */
 async function readBuiltPages(siteDir: string): Promise<BuiltPage[]> {
   const files = (await readdir(siteDir, { recursive: true })).filter((file) => file.endsWith(".html") && !file.startsWith(SEARCH_BUNDLE_FOLDER));
-  return Promise.all(files.map(async (file) => ({
-    url: `/${file.split(path.sep).join("/")}`.replace(/index\.html$/, ""),
-    content: await readFile(path.join(siteDir, file), "utf8"),
-  })));
+  return Promise.all(
+    files.map(async (file) => ({
+      url: `/${file.split(path.sep).join("/")}`.replace(/index\.html$/, ""),
+      content: await readFile(path.join(siteDir, file), "utf8"),
+    })),
+  );
 }
 
 /** Indexes a built site again, as the build does after its checks (from pages in memory): the time it takes and what it writes. */

@@ -63,7 +63,8 @@ function printTable(rows: readonly AuditRow[]): void {
   const header = ["Page", "Performance", "Accessibility", "Best practices", "SEO"];
   const body = rows.map((row) => [row.page, ...CATEGORIES.map((id) => (row.scores[id] === null ? "n/a" : String(Math.round(row.scores[id]! * 100))))]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(" | ")} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(" | ")} |`;
   console.log(line(header));
   console.log(`|${widths.map((width, column) => (column === 0 ? `:${"-".repeat(width + 1)}` : `${"-".repeat(width + 1)}:`)).join("|")}|`);
   for (const cells of body) console.log(line(cells));
@@ -75,7 +76,7 @@ function printTable(rows: readonly AuditRow[]): void {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

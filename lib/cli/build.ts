@@ -8,7 +8,20 @@ import type { default as Eleventy, UserConfig } from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
 import { SEARCH_HASHED_FOLDERS, SearchIndexBuilder, SearchIndexError, type BuiltPage } from "../search/search-index.ts";
 import { SITE_CONFIG } from "../tools/repository.ts";
-import { carryForwardAssets, createRelease, DEFAULT_KEEP, discardRelease, markPublished, pruneReleases, publishPaths, readLiveSite, RELEASES_DIR, removeIncompleteReleases, switchLiveSite, type LiveSite } from "../publish/releases.ts";
+import {
+  carryForwardAssets,
+  createRelease,
+  DEFAULT_KEEP,
+  discardRelease,
+  markPublished,
+  pruneReleases,
+  publishPaths,
+  readLiveSite,
+  RELEASES_DIR,
+  removeIncompleteReleases,
+  switchLiveSite,
+  type LiveSite,
+} from "../publish/releases.ts";
 
 /** Eleventy's log lines, held back: on success they are noise, on a content error the list says it all. */
 class HeldLog {
@@ -121,7 +134,9 @@ async function main(): Promise<number> {
     return [];
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  console.log(`Published release ${release.name} in ${seconds} s: _site -> .releases/${release.name}${pruned.length ? `; pruned ${pruned.length} old release(s)` : ""}.`);
+  console.log(
+    `Published release ${release.name} in ${seconds} s: _site -> .releases/${release.name}${pruned.length ? `; pruned ${pruned.length} old release(s)` : ""}.`,
+  );
   return 0;
 }
 

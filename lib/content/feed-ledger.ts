@@ -33,13 +33,21 @@ export async function readLedger(inputDir: string, log: IssueLog): Promise<FeedL
   }
   try {
     const data: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
-    const isEntry = (value: unknown) => typeof value === "object" && value !== null && typeof (value as { file?: unknown }).file === "string" && typeof (value as { title?: unknown }).title === "string";
+    const isEntry = (value: unknown) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as { file?: unknown }).file === "string" &&
+      typeof (value as { title?: unknown }).title === "string";
     if (data === null || typeof data !== "object" || Array.isArray(data) || !Object.values(data).every(isEntry)) {
-      throw new Error("expected entries like {\"file\": \"posts/x.md\", \"title\": \"...\"}");
+      throw new Error('expected entries like {"file": "posts/x.md", "title": "..."}');
     }
     return data as FeedLedger;
   } catch (error) {
-    log.error({ file: LEDGER_FILE, found: "invalid content", expected: `expected a JSON object of feed id → post (${(error as Error).message}); restore it from version control` });
+    log.error({
+      file: LEDGER_FILE,
+      found: "invalid content",
+      expected: `expected a JSON object of feed id → post (${(error as Error).message}); restore it from version control`,
+    });
     return {};
   }
 }
@@ -50,12 +58,23 @@ export function checkLedger(ledger: FeedLedger, posts: readonly LedgerPost[], lo
   const owners = new Map<string, LedgerPost>();
   for (const post of posts) {
     const other = owners.get(post.jekyllId);
-    if (other) log.error({ file: post.file, field: "feed id", found: JSON.stringify(post.jekyllId), expected: `expected an id of its own, but ${other.file} has the same one; rename one file or change its permalink` });
+    if (other)
+      log.error({
+        file: post.file,
+        field: "feed id",
+        found: JSON.stringify(post.jekyllId),
+        expected: `expected an id of its own, but ${other.file} has the same one; rename one file or change its permalink`,
+      });
     else owners.set(post.jekyllId, post);
   }
   const recordedFiles = new Set(Object.values(ledger).map((entry) => entry.file));
   const changedId = (post: LedgerPost, id: string, publishedAs: string) =>
-    log.error({ file: post.file, field: "feed id", found: `${JSON.stringify(post.jekyllId)}, but it was published as ${JSON.stringify(id)}${publishedAs === post.file ? "" : ` (from ${publishedAs})`}`, expected: `expected the id feed readers know, or they show the post again as new; keep the file name and permalink it was published with, or update ${LEDGER_FILE} if you mean to republish it` });
+    log.error({
+      file: post.file,
+      field: "feed id",
+      found: `${JSON.stringify(post.jekyllId)}, but it was published as ${JSON.stringify(id)}${publishedAs === post.file ? "" : ` (from ${publishedAs})`}`,
+      expected: `expected the id feed readers know, or they show the post again as new; keep the file name and permalink it was published with, or update ${LEDGER_FILE} if you mean to republish it`,
+    });
   for (const [id, { file, title }] of Object.entries(ledger)) {
     const post = byFile.get(file);
     if (post) {
@@ -66,7 +85,13 @@ export function checkLedger(ledger: FeedLedger, posts: readonly LedgerPost[], lo
     // A renamed file shows up as a new post with the old one's title.
     const renamed = posts.find((candidate) => !recordedFiles.has(candidate.file) && candidate.title === title);
     if (renamed) changedId(renamed, id, file);
-    else log.error({ file: LEDGER_FILE, field: id, found: `no post publishes it (it was ${file})`, expected: `expected the post to stay, or its entry vanishes from every feed; restore ${file}, or delete this line to retire the post on purpose` });
+    else
+      log.error({
+        file: LEDGER_FILE,
+        field: id,
+        found: `no post publishes it (it was ${file})`,
+        expected: `expected the post to stay, or its entry vanishes from every feed; restore ${file}, or delete this line to retire the post on purpose`,
+      });
   }
 }
 

@@ -42,8 +42,7 @@ export function installTaggedFootnotes(md: MarkdownIt): void {
   md.renderer.rules.footnote_ref = envRule((tokens, index, options, env) => {
     const { id, subId, label } = tokens[index]!.meta as { id: number; subId: number; label: string };
     const number = id + 1;
-    const reference =
-      `<sup class="fn-ref"><a href="${escapeHtml(noteHref(label, env))}" id="${escapeHtml(env.idPrefix + referenceId(label, subId))}" role="doc-noteref" aria-label="Note ${number}">${number}</a></sup>`;
+    const reference = `<sup class="fn-ref"><a href="${escapeHtml(noteHref(label, env))}" id="${escapeHtml(env.idPrefix + referenceId(label, subId))}" role="doc-noteref" aria-label="Note ${number}">${number}</a></sup>`;
     if (env.mode !== "page" || subId > 0) return reference;
     // The sidenote repeats the note beside the text for wide screens. It is hidden
     // from assistive technology, from the tab order and from the site search: the endnote is the real one.
@@ -106,7 +105,8 @@ function checkFootnotes(state: StateCore): void {
       if (definitions.has(label)) {
         const first = definitionLines.get(label);
         // Lines here count from the body's start; the distance reads the same in the file.
-        const earlier = first === undefined || line === undefined ? "" : ` (the first definition is ${line - first} line${line - first === 1 ? "" : "s"} above)`;
+        const earlier =
+          first === undefined || line === undefined ? "" : ` (the first definition is ${line - first} line${line - first === 1 ? "" : "s"} above)`;
         problems.push({ line, tag: label, message: `footnote [^${label}] is defined twice${earlier}; keep one definition or give the other a new tag` });
       } else {
         definitions.set(label, []);
@@ -126,7 +126,11 @@ function checkFootnotes(state: StateCore): void {
   const refs = env.footnotes?.refs ?? {};
   for (const [label, line] of definitionLines) {
     if ((refs[`:${label}`] ?? -1) < 0) {
-      problems.push({ line, tag: label, message: `footnote [^${label}] is defined but never referenced; add [^${label}] where it belongs in the text, or delete the definition` });
+      problems.push({
+        line,
+        tag: label,
+        message: `footnote [^${label}] is defined but never referenced; add [^${label}] where it belongs in the text, or delete the definition`,
+      });
     }
   }
   env[DEFINITIONS] = definitions;
@@ -140,7 +144,11 @@ function inlineReferenceProblems(token: Token): FootnoteProblem[] {
   for (const child of token.children ?? []) {
     if ((child.type === "softbreak" || child.type === "hardbreak") && line !== undefined) line++;
     if (child.type === "footnote_ref" && !(child.meta as { label?: string }).label) {
-      problems.push({ line, tag: "^[...]", message: "inline footnotes ^[...] have no tag to give them a stable id; write text[^tag] and a definition [^tag]: ..." });
+      problems.push({
+        line,
+        tag: "^[...]",
+        message: "inline footnotes ^[...] have no tag to give them a stable id; write text[^tag] and a definition [^tag]: ...",
+      });
     }
     if (child.type !== "text") continue;
     for (const match of child.content.matchAll(UNRESOLVED_REFERENCE)) {

@@ -10,26 +10,111 @@ import { createRequire } from "node:module";
  * assets/scss/_code.scss. Prism's token stream is written out here rather than
  * with its own HTML, which spends `class="token keyword"` on every token.
  */
-const LANGUAGES = ["csharp", "typescript", "javascript", "jsx", "tsx", "sql", "bash", "powershell", "yaml", "json", "markup", "css", "scss", "diff", "python", "java", "go", "ruby", "ini", "toml", "docker", "markdown", "fsharp", "vbnet"];
+const LANGUAGES = [
+  "csharp",
+  "typescript",
+  "javascript",
+  "jsx",
+  "tsx",
+  "sql",
+  "bash",
+  "powershell",
+  "yaml",
+  "json",
+  "markup",
+  "css",
+  "scss",
+  "diff",
+  "python",
+  "java",
+  "go",
+  "ruby",
+  "ini",
+  "toml",
+  "docker",
+  "markdown",
+  "fsharp",
+  "vbnet",
+];
 
 /** Info strings Prism has no alias for. */
-const ALIASES: Record<string, string> = { "c#": "csharp", "f#": "fsharp", zsh: "bash", shellscript: "bash", jsonc: "json", vb: "vbnet", ps1: "powershell", ps: "powershell", dockerfile: "docker", yml: "yaml", html: "markup", xml: "markup" };
+const ALIASES: Record<string, string> = {
+  "c#": "csharp",
+  "f#": "fsharp",
+  zsh: "bash",
+  shellscript: "bash",
+  jsonc: "json",
+  vb: "vbnet",
+  ps1: "powershell",
+  ps: "powershell",
+  dockerfile: "docker",
+  yml: "yaml",
+  html: "markup",
+  xml: "markup",
+};
 
 /** Display names for a block's accessible name; others show their info string. */
-const NAMES: Record<string, string> = { csharp: "C#", typescript: "TypeScript", javascript: "JavaScript", jsx: "JSX", tsx: "TSX", sql: "SQL", bash: "Shell", powershell: "PowerShell", yaml: "YAML", json: "JSON", css: "CSS", scss: "SCSS", python: "Python", java: "Java", go: "Go", ruby: "Ruby", fsharp: "F#", vbnet: "VB.NET", docker: "Dockerfile", markdown: "Markdown", ini: "INI", toml: "TOML", diff: "Diff" };
+const NAMES: Record<string, string> = {
+  csharp: "C#",
+  typescript: "TypeScript",
+  javascript: "JavaScript",
+  jsx: "JSX",
+  tsx: "TSX",
+  sql: "SQL",
+  bash: "Shell",
+  powershell: "PowerShell",
+  yaml: "YAML",
+  json: "JSON",
+  css: "CSS",
+  scss: "SCSS",
+  python: "Python",
+  java: "Java",
+  go: "Go",
+  ruby: "Ruby",
+  fsharp: "F#",
+  vbnet: "VB.NET",
+  docker: "Dockerfile",
+  markdown: "Markdown",
+  ini: "INI",
+  toml: "TOML",
+  diff: "Diff",
+};
 
 /** Info strings that mean "no language": rendered plain, without a warning. */
 const PLAIN = new Set(["", "text", "txt", "plain", "plaintext", "output", "console"]);
 
 /** Prism's token types → the class a token gets (the kinds a reader tells apart). Others render plain. */
 const TOKEN_CLASSES: Record<string, string> = {
-  comment: "c", prolog: "c", doctype: "c", cdata: "c",
-  keyword: "k", boolean: "k", important: "k", atrule: "k", null: "k", nil: "k",
-  string: "s", char: "s", "attr-value": "s", "template-string": "s", url: "s", regex: "s",
-  number: "m", constant: "m",
-  function: "nf", "class-name": "nf", tag: "nf", builtin: "nf", selector: "nf", key: "nf", property: "nf",
-  "attr-name": "nv", variable: "nv", parameter: "nv",
-  inserted: "gi", deleted: "gd",
+  comment: "c",
+  prolog: "c",
+  doctype: "c",
+  cdata: "c",
+  keyword: "k",
+  boolean: "k",
+  important: "k",
+  atrule: "k",
+  null: "k",
+  nil: "k",
+  string: "s",
+  char: "s",
+  "attr-value": "s",
+  "template-string": "s",
+  url: "s",
+  regex: "s",
+  number: "m",
+  constant: "m",
+  function: "nf",
+  "class-name": "nf",
+  tag: "nf",
+  builtin: "nf",
+  selector: "nf",
+  key: "nf",
+  property: "nf",
+  "attr-name": "nv",
+  variable: "nv",
+  parameter: "nv",
+  inserted: "gi",
+  deleted: "gd",
 };
 
 /** Columns that fit a code block at 320 px; a longer line scrolls, so its block takes keyboard focus. */

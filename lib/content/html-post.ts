@@ -82,35 +82,58 @@ function renderHtml(html: string, env: MarkdownEnv, images: readonly HtmlImage[]
   const keep = (block: string) => `\u0000${kept.push(block) - 1}\u0000`;
   let out = showHtmlImages(html, images, env, keep).replace(RAW_TEXT, keep);
   out = out.replace(START_TAG, (tag, name: string, attributes: string, close: string) => {
-    const rewritten = attributes.replace(REWRITTEN_ATTRIBUTE, (_match, space: string, attribute: string, equals: string, double?: string, single?: string, bare?: string) => {
-      const value = decodeAmpersands(double ?? single ?? bare ?? "");
-      const next = attribute.toLowerCase() === "id" ? env.idPrefix + value : rewriteHref(value, env);
-      return `${space}${attribute}${equals}"${next.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`;
-    });
+    const rewritten = attributes.replace(
+      REWRITTEN_ATTRIBUTE,
+      (_match, space: string, attribute: string, equals: string, double?: string, single?: string, bare?: string) => {
+        const value = decodeAmpersands(double ?? single ?? bare ?? "");
+        const next = attribute.toLowerCase() === "id" ? env.idPrefix + value : rewriteHref(value, env);
+        return `${space}${attribute}${equals}"${next.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`;
+      },
+    );
     return `<${name}${rewritten}${close}>`;
   });
-  if (env.headingShift !== 0) out = out.replace(HEADING, (_match, slash: string, level: string) => `<${slash}h${Math.min(6, Number(level) + env.headingShift)}`);
+  if (env.headingShift !== 0)
+    out = out.replace(HEADING, (_match, slash: string, level: string) => `<${slash}h${Math.min(6, Number(level) + env.headingShift)}`);
   return out.replace(/\u0000(\d+)\u0000/g, (_match, index: string) => kept[Number(index)]!);
 }
 
 function decodeAmpersands(value: string): string {
-  return value.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#0*39;|&apos;/g, "'");
+  return value
+    .replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"')
+    .replace(/&#0*39;|&apos;/g, "'");
 }
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", hellip: "...", mdash: "-", ndash: "-", rsquo: "'", lsquo: "'", rdquo: '"', ldquo: '"' };
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  hellip: "...",
+  mdash: "-",
+  ndash: "-",
+  rsquo: "'",
+  lsquo: "'",
+  rdquo: '"',
+  ldquo: '"',
+};
 
 /** Text as a reader sees it: no tags, comments, scripts or styles; entities read. */
 function textOf(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, " ")
-    .replace(RAW_TEXT, " ")
-    // Block boundaries and line breaks separate words; inline tags (`<em>`) do not.
-    .replace(/<\/?(?:br|p|div|li|ul|ol|h[1-6]|pre|blockquote|tr|td|th|table|hr|img|figure|figcaption|section|iframe)\b[^>]*>/gi, " ")
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, body: string) => {
-      if (body[0] === "#") return codePoint(body[1]?.toLowerCase() === "x" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10), entity);
-      return ENTITIES[body.toLowerCase()] ?? entity;
-    });
+  return (
+    html
+      .replace(/<!--[\s\S]*?-->/g, " ")
+      .replace(RAW_TEXT, " ")
+      // Block boundaries and line breaks separate words; inline tags (`<em>`) do not.
+      .replace(/<\/?(?:br|p|div|li|ul|ol|h[1-6]|pre|blockquote|tr|td|th|table|hr|img|figure|figcaption|section|iframe)\b[^>]*>/gi, " ")
+      .replace(/<[^>]*>/g, "")
+      .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, body: string) => {
+        if (body[0] === "#") return codePoint(body[1]?.toLowerCase() === "x" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10), entity);
+        return ENTITIES[body.toLowerCase()] ?? entity;
+      })
+  );
 }
 
 /** The text before `<!--more-->`, or else the first paragraph's. */

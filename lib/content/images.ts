@@ -143,7 +143,8 @@ export class ImageStore {
     if (!largest) throw new Error("not an image that can be read");
     const staticPath = this.#staticSitePathOf(file);
     // Wider than the widest variant: the original's own size, for feeds, which show the original.
-    if (staticPath !== undefined && largest.width === WIDTHS.at(-1)) largest = imageTool().statsSync(absolute, { ...this.#options(file), widths: [null] })[fallbackFormat]![0]!;
+    if (staticPath !== undefined && largest.width === WIDTHS.at(-1))
+      largest = imageTool().statsSync(absolute, { ...this.#options(file), widths: [null] })[fallbackFormat]![0]!;
     const vector = fallbackFormat === "svg";
     const image: DescribedImage = {
       file,

@@ -70,7 +70,7 @@ export function quote(value: unknown, limit = QUOTE_LIMIT): string {
 function boundedJson(value: unknown, budget: number): string {
   if (typeof value === "string") return JSON.stringify(value.slice(0, budget));
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
-  if (value === null || typeof value !== "object") return typeof value === "bigint" ? String(value) : JSON.stringify(value) ?? String(value);
+  if (value === null || typeof value !== "object") return typeof value === "bigint" ? String(value) : (JSON.stringify(value) ?? String(value));
   const isList = Array.isArray(value);
   // Read by index, not Object.entries or for...in: both list every key of a list of millions first.
   const keys = isList ? undefined : Object.keys(value);

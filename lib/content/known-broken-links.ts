@@ -30,8 +30,14 @@ export async function readKnownBrokenLinks(inputDir: string, log: IssueLog): Pro
   }
   try {
     const data: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
-    const isEntry = (value: unknown) => typeof value === "object" && value !== null && typeof (value as KnownBrokenLink).file === "string" && typeof (value as KnownBrokenLink).link === "string" && Number.isInteger((value as KnownBrokenLink).line);
-    if (!Array.isArray(data) || !data.every(isEntry)) throw new Error('expected a list of entries like {"file": "posts/x.html", "line": 12, "link": "/images/gone.png"}');
+    const isEntry = (value: unknown) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as KnownBrokenLink).file === "string" &&
+      typeof (value as KnownBrokenLink).link === "string" &&
+      Number.isInteger((value as KnownBrokenLink).line);
+    if (!Array.isArray(data) || !data.every(isEntry))
+      throw new Error('expected a list of entries like {"file": "posts/x.html", "line": 12, "link": "/images/gone.png"}');
     return data as KnownBrokenLink[];
   } catch (error) {
     log.error({ file: BROKEN_LINKS_FILE, found: "invalid content", expected: `${(error as Error).message}; restore it from version control` });
@@ -58,7 +64,10 @@ export function linkSitePath(link: string): string {
 }
 
 /** Splits the link check's broken links into those the ledger knows (warnings) and the rest (errors). */
-export function partitionBrokenLinks(ledger: readonly KnownBrokenLink[], broken: readonly BrokenLink[]): { known: BrokenLink[]; unknown: BrokenLink[]; stillBroken: Set<KnownBrokenLink> } {
+export function partitionBrokenLinks(
+  ledger: readonly KnownBrokenLink[],
+  broken: readonly BrokenLink[],
+): { known: BrokenLink[]; unknown: BrokenLink[]; stillBroken: Set<KnownBrokenLink> } {
   const entries = new Map<string, KnownBrokenLink[]>();
   const keyOf = (file: string, sitePath: string) => `${file}\n${sitePath}`;
   for (const entry of ledger) {
@@ -82,12 +91,23 @@ export function partitionBrokenLinks(ledger: readonly KnownBrokenLink[], broken:
 }
 
 /** Drops entries whose links work now; writes only when one was dropped. Returns the dropped entries. */
-export async function pruneKnownBrokenLinks(inputDir: string, ledger: readonly KnownBrokenLink[], stillBroken: ReadonlySet<KnownBrokenLink>): Promise<KnownBrokenLink[]> {
+export async function pruneKnownBrokenLinks(
+  inputDir: string,
+  ledger: readonly KnownBrokenLink[],
+  stillBroken: ReadonlySet<KnownBrokenLink>,
+): Promise<KnownBrokenLink[]> {
   const fixed = ledger.filter((entry) => !stillBroken.has(entry));
   if (fixed.length === 0) return [];
   const target = path.join(inputDir, BROKEN_LINKS_FILE);
   const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(ledger.filter((entry) => stillBroken.has(entry)), null, 2)}\n`);
+  await writeFile(
+    temporary,
+    `${JSON.stringify(
+      ledger.filter((entry) => stillBroken.has(entry)),
+      null,
+      2,
+    )}\n`,
+  );
   await rename(temporary, target);
   return fixed;
 }

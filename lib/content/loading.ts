@@ -80,15 +80,30 @@ async function loadJson<T>(inputDir: string, file: string, log: IssueLog, valida
 export async function loadPosts(inputDir: string, reading: PostReading, log: IssueLog): Promise<PostRecord[]> {
   const { posts, others, refused } = await listPostFiles(inputDir);
   for (const file of others) {
-    log.error({ file, found: `a ${path.extname(file) || "extension-less"} file`, expected: "only posts (.md, or .html for HTML posts) belong in posts/; rename it or move it out (images go in images/, published at /images/)" });
+    log.error({
+      file,
+      found: `a ${path.extname(file) || "extension-less"} file`,
+      expected: "only posts (.md, or .html for HTML posts) belong in posts/; rename it or move it out (images go in images/, published at /images/)",
+    });
   }
   for (const { file, found, expected } of refused) log.error({ file, found, expected });
-  const settings: RenderSettings = { deploymentUrl: reading.urls.deploymentUrl, canonicalUrl: reading.urls.canonicalUrl, timeZone: reading.timeZone, inputDir, staticFiles: reading.staticFiles };
+  const settings: RenderSettings = {
+    deploymentUrl: reading.urls.deploymentUrl,
+    canonicalUrl: reading.urls.canonicalUrl,
+    timeZone: reading.timeZone,
+    inputDir,
+    staticFiles: reading.staticFiles,
+  };
   const sources = readSources(inputDir, posts, settingsKey(settings));
   const rendered = await renderAll(sources, settings, reading);
   let context: RenderContext | undefined;
   const renderAgain = (source: PostSource) => {
-    const read = unchangedReader(source.file, () => readFileSync(path.join(inputDir, source.file)), (bytes) => postKey(source.file, bytes, settingsKey(settings)), source.key);
+    const read = unchangedReader(
+      source.file,
+      () => readFileSync(path.join(inputDir, source.file)),
+      (bytes) => postKey(source.file, bytes, settingsKey(settings)),
+      source.key,
+    );
     return (target: Parameters<PostRecord["render"]>[0]) => renderTarget(source.file, read(), (context ??= renderContext(settings, reading.images)), target!);
   };
   const records: PostRecord[] = [];
@@ -137,7 +152,9 @@ async function renderAll(sources: readonly PostSource[], settings: RenderSetting
   await Promise.all(missing.map((source, index) => cache?.write(source.key, fresh[index]!)));
   await cache?.prune();
   const complete = results as RenderedPost[];
-  remembered = reading.oneOffBuild ? new Map() : new Map(sources.flatMap((source, index) => (complete[index]!.errors.length === 0 ? [[source.key, complete[index]!]] : [])));
+  remembered = reading.oneOffBuild
+    ? new Map()
+    : new Map(sources.flatMap((source, index) => (complete[index]!.errors.length === 0 ? [[source.key, complete[index]!]] : [])));
   return complete;
 }
 

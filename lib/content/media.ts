@@ -49,7 +49,9 @@ export function installMedia(md: MarkdownIt): void {
   installImageRenderers(md);
   installCodeRenderer(md);
   // A wide table scrolls inside its own box on a phone; the box takes keyboard focus to scroll.
-  md.renderer.rules.table_open = envRule((_tokens, _index, _options, env) => (env.mode === "feed" ? "<table>\n" : '<div class="table-scroll" tabindex="0" role="group" aria-label="Table"><table>\n'));
+  md.renderer.rules.table_open = envRule((_tokens, _index, _options, env) =>
+    env.mode === "feed" ? "<table>\n" : '<div class="table-scroll" tabindex="0" role="group" aria-label="Table"><table>\n',
+  );
   md.renderer.rules.table_close = envRule((_tokens, _index, _options, env) => (env.mode === "feed" ? "</table>\n" : "</table></div>\n"));
 }
 
@@ -90,13 +92,25 @@ function markFigure(tokens: Token[], index: number): void {
 function checkLanguage(token: Token, line: number, env: MarkdownEnv): void {
   const language = fenceLanguage(token.info);
   if (isKnownLanguage(language)) return;
-  env.mediaProblems!.push({ line, field: "code block", found: JSON.stringify(token.info.trim()), expected: "a language the highlighter knows (csharp, ts, js, sql, bash, yaml, json, xml, html...); shown as plain text", severity: "warning" });
+  env.mediaProblems!.push({
+    line,
+    field: "code block",
+    found: JSON.stringify(token.info.trim()),
+    expected: "a language the highlighter knows (csharp, ts, js, sql, bash, yaml, json, xml, html...); shown as plain text",
+    severity: "warning",
+  });
 }
 
 function resolveMarkdownImage(token: Token, line: number, env: MarkdownEnv): void {
   const src = attribute(token, "src") ?? "";
   if (token.content.trim() === "") {
-    env.mediaProblems!.push({ line, field: "image", found: JSON.stringify(src), expected: 'alt text saying what the image shows, as in ![a diagram of the release](src); a decorative image is written in HTML as <img src="..." alt="">', severity: "error" });
+    env.mediaProblems!.push({
+      line,
+      field: "image",
+      found: JSON.stringify(src),
+      expected: 'alt text saying what the image shows, as in ![a diagram of the release](src); a decorative image is written in HTML as <img src="..." alt="">',
+      severity: "error",
+    });
   }
   const image = resolveImage(src, line, env);
   if (image) token.meta = { ...token.meta, image };
@@ -123,9 +137,21 @@ export function findHtmlImages(html: string, line: number, env: MarkdownEnv, mis
     const tagLine = line + (html.slice(0, match.index).match(/\n/g)?.length ?? 0);
     const alt = attributes.get("alt");
     if (alt === undefined) {
-      env.mediaProblems.push({ line: tagLine, field: "img alt", found: JSON.stringify(src), expected: 'an alt attribute: alt="what the image shows", or alt="" for a decorative image', severity: missingAlt });
+      env.mediaProblems.push({
+        line: tagLine,
+        field: "img alt",
+        found: JSON.stringify(src),
+        expected: 'an alt attribute: alt="what the image shows", or alt="" for a decorative image',
+        severity: missingAlt,
+      });
     } else if (attributes.has(ALT_MISSING_MARK)) {
-      env.mediaProblems.push({ line: tagLine, field: "img alt", found: JSON.stringify(src), expected: `alt text for an image imported without it: write what it shows in alt (or keep alt="" if it is decorative) and remove ${ALT_MISSING_MARK}`, severity: "warning" });
+      env.mediaProblems.push({
+        line: tagLine,
+        field: "img alt",
+        found: JSON.stringify(src),
+        expected: `alt text for an image imported without it: write what it shows in alt (or keep alt="" if it is decorative) and remove ${ALT_MISSING_MARK}`,
+        severity: "warning",
+      });
     }
     const image = resolveImage(src, tagLine, env);
     if (!image) continue;
@@ -251,7 +277,8 @@ function imageHtml(image: DescribedImage, alt: string, kept: string, env: Markdo
   const loading = first ? "" : ' loading="lazy" decoding="async"';
   if (image.vector) return `<img src="${escapeHtml(env.urls.href(image.original))}" alt="${alt}"${size}${loading}${kept}>`;
   const sizes = image.width < 608 ? `(min-width: 40rem) ${image.width}px, min(${image.width}px, calc(100vw - 2rem))` : IMAGE_SIZES;
-  const srcset = (variants: DescribedImage["fallback"]["variants"]) => variants.map((variant) => `${env.urls.href(variant.sitePath)} ${variant.width}w`).join(", ");
+  const srcset = (variants: DescribedImage["fallback"]["variants"]) =>
+    variants.map((variant) => `${env.urls.href(variant.sitePath)} ${variant.width}w`).join(", ");
   const sources = image.sources.map((source) => `<source type="${source.type}" srcset="${srcset(source.variants)}" sizes="${sizes}">`).join("");
   const fallback = image.fallback.variants.at(-1)!;
   return `<picture>${sources}<img src="${env.urls.href(fallback.sitePath)}" srcset="${srcset(image.fallback.variants)}" sizes="${sizes}" alt="${alt}"${size}${loading}${kept}></picture>`;

@@ -79,7 +79,8 @@ const UNSAFE_SEGMENT = /[\s\u0000-\u001f\u007f-\u009f?#%\\"'<>`{}|^]/u;
 export function permalinkProblem(permalink: string): string | undefined {
   // An imported post may keep an old address that names its page (`/2009/07/old-post.html`).
   const page = /[^/]\.html$/.test(permalink);
-  if (!permalink.startsWith("/") || (!permalink.endsWith("/") && !page)) return "expected a site path that starts and ends with /, like /my-post/ (or an old address ending in .html)";
+  if (!permalink.startsWith("/") || (!permalink.endsWith("/") && !page))
+    return "expected a site path that starts and ends with /, like /my-post/ (or an old address ending in .html)";
   if (permalink === "/") return "expected a path of the post's own; / is the home page";
   const segments = permalink.slice(1, page ? undefined : -1).split("/");
   if (segments.some((segment) => segment === "")) return "expected single slashes between segments (// is read as another host)";
@@ -122,7 +123,12 @@ export class OutputPaths {
 }
 
 /** Signs that keep tags apart that would otherwise share a page: C++ and C# are not C. */
-const TAG_SIGNS: ReadonlyArray<[RegExp, string]> = [[/\+/g, "-plus-"], [/#/g, "-sharp-"], [/&/g, "-and-"], [/@/g, "-at-"]];
+const TAG_SIGNS: ReadonlyArray<[RegExp, string]> = [
+  [/\+/g, "-plus-"],
+  [/#/g, "-sharp-"],
+  [/&/g, "-and-"],
+  [/@/g, "-at-"],
+];
 
 /**
  * A tag's slug: its words in lower case, joined by hyphens. Letters and digits

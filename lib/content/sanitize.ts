@@ -21,10 +21,68 @@ export interface UrlBase {
 
 /** Elements a post's body uses: markdown's output, footnotes, figures, tables, media, and the old blog's HTML. */
 const POST_ELEMENTS = [
-  "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn",
-  "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
-  "li", "mark", "ol", "p", "picture", "pre", "q", "s", "samp", "section", "small", "source", "span", "strong", "sub",
-  "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "video", "audio", "track",
+  "a",
+  "abbr",
+  "b",
+  "blockquote",
+  "br",
+  "caption",
+  "cite",
+  "code",
+  "col",
+  "colgroup",
+  "dd",
+  "del",
+  "details",
+  "dfn",
+  "div",
+  "dl",
+  "dt",
+  "em",
+  "figcaption",
+  "figure",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "hr",
+  "i",
+  "img",
+  "ins",
+  "kbd",
+  "li",
+  "mark",
+  "ol",
+  "p",
+  "picture",
+  "pre",
+  "q",
+  "s",
+  "samp",
+  "section",
+  "small",
+  "source",
+  "span",
+  "strong",
+  "sub",
+  "summary",
+  "sup",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "time",
+  "tr",
+  "u",
+  "ul",
+  "var",
+  "video",
+  "audio",
+  "track",
 ];
 
 const GLOBAL_ATTRIBUTES = ["class", "id", "title", "lang", "dir", "role", "aria-*"];
@@ -52,7 +110,24 @@ const POST_ATTRIBUTES: Record<string, string[]> = {
 };
 
 /** Elements whose content is not prose: when they go, their text goes too. */
-const NON_TEXT_ELEMENTS = ["script", "style", "textarea", "option", "xmp", "noscript", "noembed", "noframes", "iframe", "template", "title", "object", "embed", "math", "svg", "plaintext"];
+const NON_TEXT_ELEMENTS = [
+  "script",
+  "style",
+  "textarea",
+  "option",
+  "xmp",
+  "noscript",
+  "noembed",
+  "noframes",
+  "iframe",
+  "template",
+  "title",
+  "object",
+  "embed",
+  "math",
+  "svg",
+  "plaintext",
+];
 
 /** Every attribute that holds one URL (sanitize-html checks their schemes). */
 const URL_ATTRIBUTES = ["href", "src", "poster", "cite"];
@@ -82,7 +157,29 @@ export function sanitizePostHtml(html: string, base?: UrlBase): string {
 }
 
 /** Elements a reader's comment may keep: text formatting, quotes, code and links. No images, frames, scripts or styles. */
-const COMMENT_ELEMENTS = ["a", "b", "blockquote", "br", "code", "em", "i", "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup", "u", "ul", "del", "ins", "abbr"];
+const COMMENT_ELEMENTS = [
+  "a",
+  "b",
+  "blockquote",
+  "br",
+  "code",
+  "em",
+  "i",
+  "li",
+  "ol",
+  "p",
+  "pre",
+  "q",
+  "s",
+  "strong",
+  "sub",
+  "sup",
+  "u",
+  "ul",
+  "del",
+  "ins",
+  "abbr",
+];
 
 const COMMENT_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: COMMENT_ELEMENTS,

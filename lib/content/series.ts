@@ -85,9 +85,10 @@ function checkNumbering(slug: string, declaration: SeriesDeclaration, parts: rea
   const highest = parts.at(-1)?.part ?? 0;
   // Parts the series never had (declared in "gaps") are not missing.
   for (const gap of missingParts([...byPart.keys(), ...(declaration.gaps ?? [])])) {
-    const missing = gap.first === gap.last
-      ? `part ${gap.first} is missing (renumber, or add part ${gap.first}, as a draft if it is not ready; or list it in "gaps" in ${SERIES_FILE} if the series never had it)`
-      : `parts ${gap.first} to ${gap.last} are missing (renumber, or add them, as drafts if they are not ready; or list them in "gaps" in ${SERIES_FILE} if the series never had them)`;
+    const missing =
+      gap.first === gap.last
+        ? `part ${gap.first} is missing (renumber, or add part ${gap.first}, as a draft if it is not ready; or list it in "gaps" in ${SERIES_FILE} if the series never had it)`
+        : `parts ${gap.first} to ${gap.last} are missing (renumber, or add them, as drafts if they are not ready; or list them in "gaps" in ${SERIES_FILE} if the series never had them)`;
     const next = byPart.get(gap.last + 1)!;
     log.error({
       file: next.file,

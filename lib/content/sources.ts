@@ -61,12 +61,19 @@ function unreadable(project: string, absolute: string, isLink: boolean): { found
     } catch {
       return { found: "a symbolic link to nothing", expected: "expected a markdown file; remove the link or restore what it points to" };
     }
-    if (!target.startsWith(project + path.sep)) return { found: `a symbolic link out of the project (to ${target})`, expected: "expected a file inside the project; copy the post in instead of linking to it" };
+    if (!target.startsWith(project + path.sep))
+      return {
+        found: `a symbolic link out of the project (to ${target})`,
+        expected: "expected a file inside the project; copy the post in instead of linking to it",
+      };
   }
   const stats = statSync(target);
   if (!stats.isFile()) return { found: `a ${isLink ? "link to a " : ""}special file (a device, FIFO or socket)`, expected: "expected a regular markdown file" };
   if (stats.size > MAX_POST_BYTES) {
-    return { found: `${(stats.size / 1024 / 1024).toFixed(1)} MB`, expected: `expected a post of at most ${MAX_POST_BYTES / 1024 / 1024} MB; split it, or move large files to images/` };
+    return {
+      found: `${(stats.size / 1024 / 1024).toFixed(1)} MB`,
+      expected: `expected a post of at most ${MAX_POST_BYTES / 1024 / 1024} MB; split it, or move large files to images/`,
+    };
   }
   return undefined;
 }

@@ -40,7 +40,8 @@ export function readStaticFolders(inputDir: string): string[] {
 
 /** Adds a folder to `_data/site.json`'s static folders (for the importer), keeping the file's other fields. */
 export async function addStaticFolder(inputDir: string, folder: string): Promise<void> {
-  if (!STATIC_FOLDER.test(folder) || NOT_STATIC.includes(folder)) throw new Error(`"${folder}" cannot be a static folder: expected a folder inside the site, not one of ${NOT_STATIC.join(", ")}`);
+  if (!STATIC_FOLDER.test(folder) || NOT_STATIC.includes(folder))
+    throw new Error(`"${folder}" cannot be a static folder: expected a folder inside the site, not one of ${NOT_STATIC.join(", ")}`);
   const file = path.join(inputDir, SITE_FILE);
   const site = JSON.parse((await readFile(file, "utf8")).replace(/^\uFEFF/, "")) as Record<string, unknown>;
   const current = Array.isArray(site[STATIC_FOLDERS_FIELD]) ? (site[STATIC_FOLDERS_FIELD] as string[]) : [];

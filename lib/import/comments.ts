@@ -28,10 +28,13 @@ export function readComments(value: unknown): ReadComments {
   if (value === undefined || value === null) return { comments: [], problems };
   if (!Array.isArray(value)) return { comments: [], problems: ["comments: expected a list of comments; none were imported"] };
   const emails = value.flatMap((entry) => (typeof entry?.author_email === "string" && entry.author_email.includes("@") ? [entry.author_email.trim()] : []));
-  const scrub = emails.length === 0 ? (text: string) => text : (() => {
-    const pattern = new RegExp(emails.map(escapeRegExp).join("|"), "gi");
-    return (text: string) => text.replace(pattern, EMAIL_REMOVED);
-  })();
+  const scrub =
+    emails.length === 0
+      ? (text: string) => text
+      : (() => {
+          const pattern = new RegExp(emails.map(escapeRegExp).join("|"), "gi");
+          return (text: string) => text.replace(pattern, EMAIL_REMOVED);
+        })();
   const comments: ArchivedComment[] = [];
   value.forEach((entry: unknown, index: number) => {
     const comment = (entry ?? {}) as Record<string, unknown>;

@@ -34,7 +34,9 @@ const LIQUID = new RegExp(
     String.raw`\{%-?\s*endhighlight\s*-?%\}`,
     String.raw`\{\{-?\s*([\s\S]*?)\s*-?\}\}`,
     String.raw`\{%-?\s*(\w+)\s*([\s\S]*?)\s*-?%\}`,
-  ].map((pattern) => `(?:${pattern})`).join("|"),
+  ]
+    .map((pattern) => `(?:${pattern})`)
+    .join("|"),
   "g",
 );
 
@@ -55,32 +57,49 @@ export function convertLiquid(body: string, format: "md" | "html", context: Liqu
   const errors: SourceNote[] = [];
   const lineOf = (index: number) => lineAt(body, index) + context.lineOffset;
   let highlightOpen = false;
-  const text = body.replace(LIQUID, (match, raw: string | undefined, language: string | undefined, output: string | undefined, tag: string | undefined, argument: string | undefined, offset: number) => {
-    if (raw !== undefined) return highlightOpen && format === "html" ? escapeHtml(raw) : raw;
-    if (language !== undefined) {
-      highlightOpen = true;
-      return format === "md" ? "```" + language : `<pre><code class="language-${escapeHtml(language)}">`;
-    }
-    if (/^\{%-?\s*endhighlight/.test(match)) {
-      highlightOpen = false;
-      return format === "md" ? "```" : "</code></pre>";
-    }
-    if (output !== undefined) {
-      const key = /^site\.([\w-]+)$/.exec(output)?.[1];
-      const value = key === undefined ? undefined : context.site[key];
-      if (key !== undefined && (typeof value === "string" || typeof value === "number")) return String(value);
-      errors.push({ line: lineOf(offset), message: `cannot convert the Liquid output ${JSON.stringify(match)}: only {{ site.<key> }} with a key of _config.yml is converted; replace it with its text in the source and import again` });
+  const text = body.replace(
+    LIQUID,
+    (
+      match,
+      raw: string | undefined,
+      language: string | undefined,
+      output: string | undefined,
+      tag: string | undefined,
+      argument: string | undefined,
+      offset: number,
+    ) => {
+      if (raw !== undefined) return highlightOpen && format === "html" ? escapeHtml(raw) : raw;
+      if (language !== undefined) {
+        highlightOpen = true;
+        return format === "md" ? "```" + language : `<pre><code class="language-${escapeHtml(language)}">`;
+      }
+      if (/^\{%-?\s*endhighlight/.test(match)) {
+        highlightOpen = false;
+        return format === "md" ? "```" : "</code></pre>";
+      }
+      if (output !== undefined) {
+        const key = /^site\.([\w-]+)$/.exec(output)?.[1];
+        const value = key === undefined ? undefined : context.site[key];
+        if (key !== undefined && (typeof value === "string" || typeof value === "number")) return String(value);
+        errors.push({
+          line: lineOf(offset),
+          message: `cannot convert the Liquid output ${JSON.stringify(match)}: only {{ site.<key> }} with a key of _config.yml is converted; replace it with its text in the source and import again`,
+        });
+        return match;
+      }
+      if (tag === "post_url") {
+        const url = context.postUrls.get(argument!.trim());
+        if (url !== undefined) return url;
+        errors.push({ line: lineOf(offset), message: `{% post_url ${argument} %} names no post in _posts; correct the name and import again` });
+        return match;
+      }
+      errors.push({
+        line: lineOf(offset),
+        message: `cannot convert the Liquid tag ${JSON.stringify(match.length > 60 ? `${match.slice(0, 57)}...` : match)}; only raw, highlight and post_url are converted; replace it with its text in the source and import again`,
+      });
       return match;
-    }
-    if (tag === "post_url") {
-      const url = context.postUrls.get(argument!.trim());
-      if (url !== undefined) return url;
-      errors.push({ line: lineOf(offset), message: `{% post_url ${argument} %} names no post in _posts; correct the name and import again` });
-      return match;
-    }
-    errors.push({ line: lineOf(offset), message: `cannot convert the Liquid tag ${JSON.stringify(match.length > 60 ? `${match.slice(0, 57)}...` : match)}; only raw, highlight and post_url are converted; replace it with its text in the source and import again` });
-    return match;
-  });
+    },
+  );
   return { text, errors, notes: [] };
 }
 
@@ -106,7 +125,11 @@ export function dropAttributeLists(text: string, lineOffset: number): { text: st
       fence = opening;
       return line;
     }
-    const note = (found: string) => notes.push({ line: index + 1 + lineOffset, message: `dropped the kramdown attribute list ${JSON.stringify(found.trim())}; markdown here has no attribute lists (use HTML if the class or id matters)` });
+    const note = (found: string) =>
+      notes.push({
+        line: index + 1 + lineOffset,
+        message: `dropped the kramdown attribute list ${JSON.stringify(found.trim())}; markdown here has no attribute lists (use HTML if the class or id matters)`,
+      });
     if (WHOLE_LINE_IAL.test(line)) {
       note(line);
       return "";

@@ -44,7 +44,10 @@ export function prettySlug(text: string): string {
 
 /** Jekyll's default `slugify` ("default" mode), for `:slug` and `:slugified_categories`. */
 function defaultSlug(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 function placeholders(input: PermalinkInput): Record<string, string> {

@@ -56,7 +56,12 @@ export function proposeSeries(posts: readonly Candidate[], declared: ReadonlySet
 
 /** The words the titles share before "Part N", e.g. "IoC tutorial" from "IoC tutorial - Part 9 - ...". */
 function seriesTitle(titles: readonly string[]): string | undefined {
-  const heads = titles.map((title) => title.slice(0, PART.exec(title)!.index).replace(/[\s,:;([-]+$/, "").trim());
+  const heads = titles.map((title) =>
+    title
+      .slice(0, PART.exec(title)!.index)
+      .replace(/[\s,:;([-]+$/, "")
+      .trim(),
+  );
   const first = heads[0];
   return first && heads.every((head) => head === first) ? first : undefined;
 }

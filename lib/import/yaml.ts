@@ -20,7 +20,9 @@ export function writeFrontMatter(fields: Record<string, unknown>): string {
     if (Array.isArray(value) && value.some((item) => item !== null && typeof item === "object")) {
       lines.push(`${key}:`);
       for (const item of value as Array<Record<string, unknown>>) {
-        Object.entries(item).filter(([, field]) => field !== undefined).forEach(([field, text], index) => lines.push(`${index === 0 ? "  - " : "    "}${field}: ${JSON.stringify(text)}`));
+        Object.entries(item)
+          .filter(([, field]) => field !== undefined)
+          .forEach(([field, text], index) => lines.push(`${index === 0 ? "  - " : "    "}${field}: ${JSON.stringify(text)}`));
       }
     } else {
       lines.push(`${key}: ${JSON.stringify(value)}`);

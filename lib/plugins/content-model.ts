@@ -36,15 +36,31 @@ export class Blog {
     return this.#model;
   }
 
-  get site() { return this.model.site; }
-  get posts() { return this.model.posts; }
-  get series() { return this.model.series; }
-  get tags() { return this.model.tags; }
+  get site() {
+    return this.model.site;
+  }
+  get posts() {
+    return this.model.posts;
+  }
+  get series() {
+    return this.model.series;
+  }
+  get tags() {
+    return this.model.tags;
+  }
   /** Every page of every tag, for the tag pages' pagination. */
-  get tagPages() { return this.model.tags.flatMap((tag) => tag.pages); }
-  get notes() { return this.model.notes; }
-  get years() { return this.model.years; }
-  get lastUpdated() { return this.model.lastUpdated; }
+  get tagPages() {
+    return this.model.tags.flatMap((tag) => tag.pages);
+  }
+  get notes() {
+    return this.model.notes;
+  }
+  get years() {
+    return this.model.years;
+  }
+  get lastUpdated() {
+    return this.model.lastUpdated;
+  }
 
   /** The post file published at a page URL, if the page is a post. */
   postFileAt(url: string): string | undefined {
@@ -75,7 +91,8 @@ function buildClock(): Date {
   const fixed = process.env.BLOG_NOW;
   if (fixed === undefined || fixed === "") return new Date();
   const date = new Date(fixed);
-  if (Number.isNaN(date.getTime())) throw new Error(`BLOG_NOW: found ${JSON.stringify(fixed.slice(0, 40))}; expected an ISO time like 2030-01-01T00:00:00Z, or unset it`);
+  if (Number.isNaN(date.getTime()))
+    throw new Error(`BLOG_NOW: found ${JSON.stringify(fixed.slice(0, 40))}; expected an ISO time like 2030-01-01T00:00:00Z, or unset it`);
   return date;
 }
 

@@ -26,7 +26,9 @@ export function contentSecurityPolicy(sitePath: string): string {
  */
 export function sitemapPaths(blog: Blog, pages: readonly CollectionItem[]): string[] {
   // Sorted: collections.all is in date order, and a page without a date is dated by its file.
-  const listed = pages.flatMap(({ url, data }) => (typeof url === "string" && url.endsWith("/") && data.sitemap !== false && data.noindex !== true ? [url] : [])).sort();
+  const listed = pages
+    .flatMap(({ url, data }) => (typeof url === "string" && url.endsWith("/") && data.sitemap !== false && data.noindex !== true ? [url] : []))
+    .sort();
   return [...new Set([...listed, ...blog.posts.filter((post) => !post.draft && !post.scheduled).map((post) => post.sitePath)])];
 }
 
@@ -44,29 +46,42 @@ export function sitemap(blog: Blog, pageUrls: readonly string[]): string {
 
 export default function crawlersPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("contentSecurityPolicy", contentSecurityPolicy);
-  eleventyConfig.addTemplate("crawlers/sitemap.11ty.js", {
-    render: (data: { blog: Blog; collections: { all: CollectionItem[] } }) => sitemap(data.blog, sitemapPaths(data.blog, data.collections.all)),
-  }, { permalink: "/sitemap.xml", eleventyExcludeFromCollections: true });
+  eleventyConfig.addTemplate(
+    "crawlers/sitemap.11ty.js",
+    {
+      render: (data: { blog: Blog; collections: { all: CollectionItem[] } }) => sitemap(data.blog, sitemapPaths(data.blog, data.collections.all)),
+    },
+    { permalink: "/sitemap.xml", eleventyExcludeFromCollections: true },
+  );
 
-  eleventyConfig.addTemplate("crawlers/robots.11ty.js", {
-    render: (data: { blog: Blog }) => `User-agent: *\nAllow: /\n\nSitemap: ${data.blog.absolute("/sitemap.xml")}\n`,
-  }, { permalink: "/robots.txt", eleventyExcludeFromCollections: true });
+  eleventyConfig.addTemplate(
+    "crawlers/robots.11ty.js",
+    {
+      render: (data: { blog: Blog }) => `User-agent: *\nAllow: /\n\nSitemap: ${data.blog.absolute("/sitemap.xml")}\n`,
+    },
+    { permalink: "/robots.txt", eleventyExcludeFromCollections: true },
+  );
 
-  eleventyConfig.addTemplate("crawlers/headers.11ty.js", {
-    render: (data: { blog: Blog }) => [
-      `${data.blog.href("/*")}`,
-      `  Content-Security-Policy: ${HEADER_CONTENT_SECURITY_POLICY}`,
-      "  X-Content-Type-Options: nosniff",
-      "  Referrer-Policy: strict-origin-when-cross-origin",
-      // Hosts give a path every matching rule's headers, and two policies both
-      // apply; so the search page's rule first detaches the general policy
-      // ("! name", Cloudflare's syntax), then sets its own.
-      data.blog.href(SEARCH_PAGE_PATH),
-      "  ! Content-Security-Policy",
-      `  Content-Security-Policy: ${asHeader(SEARCH_CONTENT_SECURITY_POLICY)}`,
-      `${data.blog.href("/assets/*")}`,
-      "  Cache-Control: public, max-age=31536000, immutable",
-      "",
-    ].join("\n"),
-  }, { permalink: "/_headers", eleventyExcludeFromCollections: true });
+  eleventyConfig.addTemplate(
+    "crawlers/headers.11ty.js",
+    {
+      render: (data: { blog: Blog }) =>
+        [
+          `${data.blog.href("/*")}`,
+          `  Content-Security-Policy: ${HEADER_CONTENT_SECURITY_POLICY}`,
+          "  X-Content-Type-Options: nosniff",
+          "  Referrer-Policy: strict-origin-when-cross-origin",
+          // Hosts give a path every matching rule's headers, and two policies both
+          // apply; so the search page's rule first detaches the general policy
+          // ("! name", Cloudflare's syntax), then sets its own.
+          data.blog.href(SEARCH_PAGE_PATH),
+          "  ! Content-Security-Policy",
+          `  Content-Security-Policy: ${asHeader(SEARCH_CONTENT_SECURITY_POLICY)}`,
+          `${data.blog.href("/assets/*")}`,
+          "  Cache-Control: public, max-age=31536000, immutable",
+          "",
+        ].join("\n"),
+    },
+    { permalink: "/_headers", eleventyExcludeFromCollections: true },
+  );
 }

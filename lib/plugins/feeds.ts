@@ -99,7 +99,12 @@ export function atomFeed(model: ContentModel, posts: readonly Post[], selfPath: 
   return xmlDocument(feed);
 }
 
-export function rssFeed(model: ContentModel, posts: readonly Post[], selfPath: string, channel: { title: string; description: string; sitePath: string }): string {
+export function rssFeed(
+  model: ContentModel,
+  posts: readonly Post[],
+  selfPath: string,
+  channel: { title: string; description: string; sitePath: string },
+): string {
   const { site } = model;
   const root = new XmlElement("rss", { version: "2.0", "xmlns:atom": ATOM_NS, "xmlns:content": CONTENT_NS });
   const rss = root.element("channel");
@@ -151,7 +156,11 @@ export function jsonFeed(model: ContentModel, posts: readonly Post[], selfPath: 
 }
 
 function seriesFeed(model: ContentModel, series: Series): string {
-  return rssFeed(model, [...series.posts].reverse(), series.feedPath, { title: `${series.title} · ${model.site.title}`, description: series.description, sitePath: series.sitePath });
+  return rssFeed(model, [...series.posts].reverse(), series.feedPath, {
+    title: `${series.title} · ${model.site.title}`,
+    description: series.description,
+    sitePath: series.sitePath,
+  });
 }
 
 export default function feedsPlugin(eleventyConfig: UserConfig): void {
@@ -159,18 +168,30 @@ export default function feedsPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.addGlobalData("feedPaths", FEED_PATHS);
   const feeds: Record<string, { permalink: string; render: (blog: Blog) => string }> = {
     atom: { permalink: FEED_PATHS.atom, render: (blog) => atomFeed(blog.model, latestPosts(blog.model), FEED_PATHS.atom) },
-    rss: { permalink: FEED_PATHS.rss, render: (blog) => rssFeed(blog.model, latestPosts(blog.model), FEED_PATHS.rss, { title: blog.site.title, description: blog.site.description, sitePath: "/" }) },
+    rss: {
+      permalink: FEED_PATHS.rss,
+      render: (blog) =>
+        rssFeed(blog.model, latestPosts(blog.model), FEED_PATHS.rss, { title: blog.site.title, description: blog.site.description, sitePath: "/" }),
+    },
     json: { permalink: FEED_PATHS.json, render: (blog) => jsonFeed(blog.model, latestPosts(blog.model), FEED_PATHS.json) },
   };
   for (const [name, feed] of Object.entries(feeds)) {
-    eleventyConfig.addTemplate(`feeds/${name}.11ty.js`, { render: (data: { blog: Blog }) => feed.render(data.blog) }, {
-      permalink: feed.permalink,
-      eleventyExcludeFromCollections: true,
-    });
+    eleventyConfig.addTemplate(
+      `feeds/${name}.11ty.js`,
+      { render: (data: { blog: Blog }) => feed.render(data.blog) },
+      {
+        permalink: feed.permalink,
+        eleventyExcludeFromCollections: true,
+      },
+    );
   }
-  eleventyConfig.addTemplate("feeds/series.11ty.js", { render: (data: { blog: Blog; currentSeries: Series }) => seriesFeed(data.blog.model, data.currentSeries) }, {
-    pagination: { data: "blog.series", size: 1, alias: "currentSeries" },
-    permalink: (data: { currentSeries: Series }) => data.currentSeries.feedPath,
-    eleventyExcludeFromCollections: true,
-  });
+  eleventyConfig.addTemplate(
+    "feeds/series.11ty.js",
+    { render: (data: { blog: Blog; currentSeries: Series }) => seriesFeed(data.blog.model, data.currentSeries) },
+    {
+      pagination: { data: "blog.series", size: 1, alias: "currentSeries" },
+      permalink: (data: { currentSeries: Series }) => data.currentSeries.feedPath,
+      eleventyExcludeFromCollections: true,
+    },
+  );
 }

@@ -150,14 +150,20 @@ export async function listReleases(paths: PublishPaths): Promise<string[]> {
     throw error;
   });
   const incomplete = new Set(entries.filter((entry) => entry.name.endsWith(INCOMPLETE)).map((entry) => entry.name.slice(0, -INCOMPLETE.length)));
-  return entries.filter((entry) => entry.isDirectory() && isReleaseName(entry.name) && !incomplete.has(entry.name)).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isDirectory() && isReleaseName(entry.name) && !incomplete.has(entry.name))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /** Which releases to delete: all but the newest `keep`, and never the live one. */
 export function releasesToPrune(releases: readonly string[], live: string | undefined, keep: number): string[] {
   if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be a whole number of at least 1, got ${keep}`);
   const newestFirst = [...releases].sort().reverse();
-  return newestFirst.slice(keep).filter((name) => name !== live).reverse();
+  return newestFirst
+    .slice(keep)
+    .filter((name) => name !== live)
+    .reverse();
 }
 
 /** Deletes old releases so the disk does not fill; returns the names removed. */

@@ -162,10 +162,13 @@ function createIndex(): Promise<pagefind.PagefindIndex> {
 
 async function swapIn(next: string, bundleDir: string): Promise<void> {
   const old = `${next}.old`;
-  const hadOld = await rename(bundleDir, old).then(() => true, (error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return false;
-    throw error;
-  });
+  const hadOld = await rename(bundleDir, old).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return false;
+      throw error;
+    },
+  );
   await rename(next, bundleDir);
   if (hadOld) await rm(old, { recursive: true, force: true });
 }

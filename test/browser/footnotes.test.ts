@@ -34,7 +34,12 @@ async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
   throw new Error(`${selector} was not reached within ${limit} presses of Tab`);
 }
 
-const focused = (page: Page) => page.evaluate(() => ({ id: document.activeElement?.id ?? "", label: document.activeElement?.getAttribute("aria-label") ?? "", inDialog: Boolean(document.activeElement?.closest("dialog")) }));
+const focused = (page: Page) =>
+  page.evaluate(() => ({
+    id: document.activeElement?.id ?? "",
+    label: document.activeElement?.getAttribute("aria-label") ?? "",
+    inDialog: Boolean(document.activeElement?.closest("dialog")),
+  }));
 const duplicateIds = (page: Page) =>
   page.evaluate(() => {
     const ids = [...document.querySelectorAll("[id]")].map((element) => element.id);

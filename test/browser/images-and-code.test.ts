@@ -25,7 +25,9 @@ let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  input = await makeFixtureSite({ posts: { "media.md": post({ title: "Media", date: "2021-05-01", summary: "A post with images and code." }, MEDIA_POST_BODY) } });
+  input = await makeFixtureSite({
+    posts: { "media.md": post({ title: "Media", date: "2021-05-01", summary: "A post with images and code." }, MEDIA_POST_BODY) },
+  });
   await writeMediaImages(input);
   site = await buildSite({ input });
   server = await serveStatic(site.outputDir);
@@ -76,7 +78,10 @@ describe("a post with images and code in Chromium", () => {
         expect(response?.status()).toBe(200);
         await loadEveryImage(page);
 
-        const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+        const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+        }));
         expect(scrollWidth, "the page must not scroll sideways").toBeLessThanOrEqual(clientWidth);
         const code = await page.evaluate(() => {
           const block = document.querySelector("pre.code")!;
@@ -87,13 +92,23 @@ describe("a post with images and code in Chromium", () => {
         const shifts = await page.evaluate(() => (window as unknown as { layoutShifts: number[] }).layoutShifts);
         expect(shifts.reduce((sum, value) => sum + value, 0)).toBe(0);
 
-        const images = await page.evaluate(() => [...document.querySelectorAll(".post-body img")].map((image) => ({ src: (image as HTMLImageElement).currentSrc, shown: (image as HTMLImageElement).naturalWidth > 0 })));
-        expect(images.every((image) => image.shown), JSON.stringify(images)).toBe(true);
+        const images = await page.evaluate(() =>
+          [...document.querySelectorAll(".post-body img")].map((image) => ({
+            src: (image as HTMLImageElement).currentSrc,
+            shown: (image as HTMLImageElement).naturalWidth > 0,
+          })),
+        );
+        expect(
+          images.every((image) => image.shown),
+          JSON.stringify(images),
+        ).toBe(true);
         // Chromium takes the first source it can show: AVIF.
         expect(images.filter((image) => image.src.endsWith(".avif"))).toHaveLength(3);
 
         await page.addScriptTag({ url: server.origin + AXE_PATH });
-        const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ["violations"] }));
+        const results = await page.evaluate(() =>
+          (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ["violations"] }),
+        );
         const violations = results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
         expect(violations).toEqual([]);
         await page.context().close();

@@ -69,7 +69,8 @@ async function liveParts(page: Page): Promise<string[]> {
       if (/^(script|iframe|object|embed|meta|base|style|form|svg|math|template|noscript)$/i.test(element.localName)) found.push(`<${element.localName}>`);
       for (const attribute of element.attributes) {
         if (attribute.name.startsWith("on")) found.push(`${attribute.name} on <${element.localName}>`);
-        if (/^(href|src|xlink:href|action|formaction|data|poster|background)$/.test(attribute.name) && !/^(https?|mailto):/i.test(attribute.value)) found.push(`${attribute.name}="${attribute.value}"`);
+        if (/^(href|src|xlink:href|action|formaction|data|poster|background)$/.test(attribute.name) && !/^(https?|mailto):/i.test(attribute.value))
+          found.push(`${attribute.name}="${attribute.value}"`);
       }
     }
     return found;
@@ -105,7 +106,9 @@ describe("the reported payloads in a post, through the built feeds", () => {
   ];
   let items: string[] = [];
   beforeAll(async () => {
-    const dir = await makeFixtureSite({ posts: { "hostile-html.md": post({ title: "Hostile HTML", date: new Date("2018-02-01") }, `Text.\n\n${REPORTED.join("\n\n")}\n\nEnd.\n`) } });
+    const dir = await makeFixtureSite({
+      posts: { "hostile-html.md": post({ title: "Hostile HTML", date: new Date("2018-02-01") }, `Text.\n\n${REPORTED.join("\n\n")}\n\nEnd.\n`) },
+    });
     const site = await buildSite({ input: dir });
     try {
       items = [

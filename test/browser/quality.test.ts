@@ -42,7 +42,10 @@ async function visit(page: Page, sitePath: string): Promise<void> {
 }
 
 function describeViolations(results: AxeResults): string[] {
-  return results.violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.nodes.map((node) => `${node.target.join(" ")}: ${node.failureSummary ?? ""}`).join("\n    ")}`);
+  return results.violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.nodes.map((node) => `${node.target.join(" ")}: ${node.failureSummary ?? ""}`).join("\n    ")}`,
+  );
 }
 
 describe("the built site in Chromium", () => {
@@ -56,7 +59,9 @@ describe("the built site in Chromium", () => {
       for (const colorScheme of SCHEMES) {
         await page.emulateMedia({ colorScheme });
         // Only violations carry every node: enough to report, and much faster to hand back.
-        const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ["violations"] }));
+        const results = await page.evaluate(() =>
+          (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ["violations"] }),
+        );
         expect(results.passes.length, `axe checked nothing on ${sitePath}`).toBeGreaterThan(10);
         failures.push(...describeViolations(results).map((line) => `${sitePath} [${colorScheme}] ${line}`));
       }
@@ -75,17 +80,29 @@ describe("the built site in Chromium", () => {
       await page.emulateMedia({ colorScheme });
       const tokens = await page.evaluate(() => {
         const style = getComputedStyle(document.documentElement);
-        return Object.fromEntries(["--bg", "--panel", "--text", "--muted", "--accent", "--accent-visited", "--focus"].map((name) => [name, style.getPropertyValue(name).trim()]));
+        return Object.fromEntries(
+          ["--bg", "--panel", "--text", "--muted", "--accent", "--accent-visited", "--focus"].map((name) => [name, style.getPropertyValue(name).trim()]),
+        );
       });
       const pairs: Array<[string, string, number]> = [
-        ["--text", "--bg", 4.5], ["--muted", "--bg", 4.5], ["--accent", "--bg", 4.5], ["--accent-visited", "--bg", 4.5],
-        ["--text", "--panel", 4.5], ["--muted", "--panel", 4.5], ["--accent", "--panel", 4.5], ["--accent-visited", "--panel", 4.5],
+        ["--text", "--bg", 4.5],
+        ["--muted", "--bg", 4.5],
+        ["--accent", "--bg", 4.5],
+        ["--accent-visited", "--bg", 4.5],
+        ["--text", "--panel", 4.5],
+        ["--muted", "--panel", 4.5],
+        ["--accent", "--panel", 4.5],
+        ["--accent-visited", "--panel", 4.5],
         // A focus ring is a user-interface component: 3:1 against what surrounds it.
-        ["--focus", "--bg", 3], ["--focus", "--panel", 3],
+        ["--focus", "--bg", 3],
+        ["--focus", "--panel", 3],
       ];
       for (const [foreground, background, minimum] of pairs) {
         const ratio = contrastRatio(tokens[foreground]!, tokens[background]!);
-        if (ratio < minimum) failures.push(`${colorScheme}: ${foreground} ${tokens[foreground]} on ${background} ${tokens[background]} is ${ratio.toFixed(2)}:1, needs ${minimum}:1`);
+        if (ratio < minimum)
+          failures.push(
+            `${colorScheme}: ${foreground} ${tokens[foreground]} on ${background} ${tokens[background]} is ${ratio.toFixed(2)}:1, needs ${minimum}:1`,
+          );
       }
     }
     await context.close();
@@ -118,7 +135,10 @@ describe("the built site in Chromium", () => {
     const overflowing: string[] = [];
     for (const sitePath of htmlPages) {
       await visit(page, sitePath);
-      const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
       if (scrollWidth > clientWidth) overflowing.push(`${sitePath}: ${scrollWidth}px of content in ${clientWidth}px`);
     }
     await context.close();
@@ -163,7 +183,11 @@ describe("the built site in Chromium", () => {
       const notes = [...built.querySelectorAll(".footnotes li")].map((note) => note.id);
       expect(paragraphs.length, `${sitePath} has no paragraphs to read`).toBeGreaterThan(3);
       await visit(page, sitePath);
-      const shown = await page.locator(".post-body > p").evaluateAll((nodes) => nodes.filter((node) => (node as HTMLElement).offsetHeight > 0).map((node) => (node as HTMLElement).innerText.replace(/\s+/g, " ").trim()));
+      const shown = await page
+        .locator(".post-body > p")
+        .evaluateAll((nodes) =>
+          nodes.filter((node) => (node as HTMLElement).offsetHeight > 0).map((node) => (node as HTMLElement).innerText.replace(/\s+/g, " ").trim()),
+        );
       expect(shown.length, `${sitePath}: paragraphs hidden without JavaScript`).toBe(paragraphs.length);
       for (const id of notes) await expect.poll(() => page.locator(`[id="${id}"]`).isVisible(), { message: `${sitePath}: note ${id}` }).toBe(true);
     }
@@ -247,7 +271,10 @@ describe("the built site in Chromium", () => {
       for (const colorScheme of SCHEMES) {
         const context = await openContext({ viewport: { width, height: 900 }, colorScheme });
         const page = await context.newPage();
-        for (const [name, sitePath] of [["home", "/"], ["part3", PART_3]] as const) {
+        for (const [name, sitePath] of [
+          ["home", "/"],
+          ["part3", PART_3],
+        ] as const) {
           await visit(page, sitePath);
           const file = path.join(SCREENSHOTS, `${name}-${width}-${colorScheme}.png`);
           await page.screenshot({ path: file, fullPage: true });

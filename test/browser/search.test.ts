@@ -27,7 +27,10 @@ const posts = {
   ),
   "second-part.md": post({ title: "After the move", date: "2022-05-20", series: SERIES, part: 2, tags: ["migrations"] }, `Another ${SHARED} story.\n`),
   "feature-flags.md": post({ title: "Feature flags", date: "2022-06-01", tags: ["feature-flags"] }, `A ${SHARED} of flags, step by step.\n`),
-  "unfinished.md": post({ title: "Unfinished", date: "2022-06-02", tags: ["databases"], draft: true }, `The ${DRAFT_WORD} is a secret, as is this ${SHARED}.\n`),
+  "unfinished.md": post(
+    { title: "Unfinished", date: "2022-06-02", tags: ["databases"], draft: true },
+    `The ${DRAFT_WORD} is a secret, as is this ${SHARED}.\n`,
+  ),
 };
 
 /** A site built and indexed as `npm run build` does, served under `mountPath`. */
@@ -151,9 +154,13 @@ describe("the search page in Chromium", () => {
     const failures: string[] = [];
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
-      const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {}));
+      const results = await page.evaluate(() =>
+        (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {}),
+      );
       expect(results.passes.length, "axe checked nothing").toBeGreaterThan(10);
-      failures.push(...results.violations.map((violation) => `[${colorScheme}] ${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`));
+      failures.push(
+        ...results.violations.map((violation) => `[${colorScheme}] ${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`),
+      );
     }
     await page.emulateMedia({ colorScheme: null });
     expect(failures).toEqual([]);
@@ -205,7 +212,12 @@ describe("what search costs the other pages, and where it connects", () => {
       found.push(...(await violations(page)).map((violation) => `${sitePath}: ${violation}`));
     }
     // The control: compiling WebAssembly on a page other than /search/ is refused, and heard.
-    const compiled = await page.evaluate(() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => "compiled", () => "refused"));
+    const compiled = await page.evaluate(() =>
+      WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(
+        () => "compiled",
+        () => "refused",
+      ),
+    );
     const control = await violations(page);
     await context.close();
     expect(found).toEqual([]);
@@ -270,7 +282,10 @@ describe("a search page left open while a new release is published", () => {
     expect(await searchFor(page, `q=${UNIQUE}`, `${server.origin}/`)).toBe(`1 post found for “${UNIQUE}”.`);
 
     // A new release in which every post's page, and so every index file, has changed.
-    await writeFile(path.join(input, "_data/site.json"), (await readFile(path.join(input, "_data/site.json"), "utf8")).replace(/"tagline": "[^"]*"/, '"tagline": "A new tagline"'));
+    await writeFile(
+      path.join(input, "_data/site.json"),
+      (await readFile(path.join(input, "_data/site.json"), "utf8")).replace(/"tagline": "[^"]*"/, '"tagline": "A new tagline"'),
+    );
     await writeFile(path.join(input, "posts/feature-flags.md"), posts["feature-flags.md"].replace("step by step", "step by careful step"));
     expect((await runBuildCli(input)).status).toBe(0);
     expect(await readlink(site)).not.toBe(before);

@@ -45,11 +45,20 @@ describe("reading the series in Chromium", () => {
       ]);
 
       for (const sitePath of [...PARTS].reverse().slice(1)) {
-        await page.locator(".series-pager").getByRole("link", { name: /^Previous: part/ }).click();
+        await page
+          .locator(".series-pager")
+          .getByRole("link", { name: /^Previous: part/ })
+          .click();
         await expect.poll(() => new URL(page.url()).pathname).toBe(sitePath);
         expect((await whereAmI(page)).current).toBe(sitePath);
       }
-      expect(await page.locator(".series-pager").getByRole("link", { name: /^Previous: part/ }).count(), "part 1 has no previous link").toBe(0);
+      expect(
+        await page
+          .locator(".series-pager")
+          .getByRole("link", { name: /^Previous: part/ })
+          .count(),
+        "part 1 has no previous link",
+      ).toBe(0);
     } finally {
       await context.close();
     }

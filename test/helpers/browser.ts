@@ -58,8 +58,14 @@ export function useServedBlog(): ServedSite {
     return served;
   };
   return {
-    get site() { return current().site; },
-    get server() { return current().server; },
-    get browser() { return current().browser; },
+    get site() {
+      return current().site;
+    },
+    get server() {
+      return current().server;
+    },
+    get browser() {
+      return current().browser;
+    },
   };
 }

@@ -23,7 +23,12 @@ export function itemHtmlProblems(html: string): string[] {
     for (const attribute of element.attributes) {
       const name = attribute.name.toLowerCase();
       if (name.startsWith("on")) problems.push(`event handler ${name} on <${element.localName}>`);
-      const urls = name === "srcset" ? attribute.value.split(",").map((candidate) => candidate.trim().split(/\s+/)[0] ?? "") : URL_ATTRIBUTES.includes(name) ? [attribute.value] : [];
+      const urls =
+        name === "srcset"
+          ? attribute.value.split(",").map((candidate) => candidate.trim().split(/\s+/)[0] ?? "")
+          : URL_ATTRIBUTES.includes(name)
+            ? [attribute.value]
+            : [];
       for (const url of urls) {
         if (!/^(https?|mailto):/i.test(url.trim())) problems.push(`not absolute: ${name}="${url}" on <${element.localName}>`);
       }

@@ -8,7 +8,7 @@ export const MEDIA_POST_BODY = [
   "",
   "![The release pipeline, stage by stage](/images/pipeline.png)",
   "",
-  "![A photo of the whiteboard](../images/whiteboard.jpg \"The whiteboard after the retrospective\")",
+  '![A photo of the whiteboard](../images/whiteboard.jpg "The whiteboard after the retrospective")',
   "",
   "An inline ![logo of the team](/images/logo.svg) in text.",
   "",
@@ -53,13 +53,17 @@ export const MEDIA_POST_BODY = [
   "",
 ].join("\n");
 
-export const MEDIA_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="#0b5cad"/></svg>';
+export const MEDIA_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="#0b5cad"/></svg>';
 
 /** The images MEDIA_POST_BODY shows, written into a fixture site's images/. */
 export async function writeMediaImages(input: string): Promise<void> {
   await mkdir(path.join(input, "images"), { recursive: true });
-  await sharp({ create: { width: 1200, height: 800, channels: 4, background: { r: 200, g: 80, b: 40, alpha: 1 } } }).png().toFile(path.join(input, "images/pipeline.png"));
-  await sharp({ create: { width: 700, height: 500, channels: 3, background: { r: 30, g: 120, b: 200 } } }).jpeg().toFile(path.join(input, "images/whiteboard.jpg"));
+  await sharp({ create: { width: 1200, height: 800, channels: 4, background: { r: 200, g: 80, b: 40, alpha: 1 } } })
+    .png()
+    .toFile(path.join(input, "images/pipeline.png"));
+  await sharp({ create: { width: 700, height: 500, channels: 3, background: { r: 30, g: 120, b: 200 } } })
+    .jpeg()
+    .toFile(path.join(input, "images/whiteboard.jpg"));
   await writeFile(path.join(input, "images/logo.svg"), MEDIA_SVG);
 }
-

@@ -35,7 +35,13 @@ export async function hashTree(dir: string): Promise<Map<string, string>> {
     for (const entry of await readdir(path.join(root, relative), { withFileTypes: true })) {
       const file = path.posix.join(relative, entry.name);
       if (entry.isDirectory()) await walk(file);
-      else hashes.set(file, createHash("sha256").update(await readFile(path.join(root, file))).digest("hex"));
+      else
+        hashes.set(
+          file,
+          createHash("sha256")
+            .update(await readFile(path.join(root, file)))
+            .digest("hex"),
+        );
     }
   };
   await walk("");
