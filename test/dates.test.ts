@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { isoDate, readableDate, rfc3339, rfc822 } from "../lib/plugins/dates.ts";
-import { REPO, text } from "./helpers/site.ts";
+import { buildInTimeZone, REPO, text } from "./helpers/site.ts";
 
 const run = promisify(execFile);
 // A zone ahead of UTC (+13 in January) and one behind (-8): local-time formatting
@@ -67,23 +67,7 @@ describe.each(ZONES)("pages built under TZ=%s", (zone) => {
   let outputDir: string;
   beforeAll(async () => {
     outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
-    const { SITE_URL: _deployment, ...environment } = process.env;
-    await run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"),
-        "--config=.eleventy.js",
-        `--input=${inject("blogSite").input}`,
-        `--output=${outputDir}`,
-        "--quiet",
-      ],
-      {
-        cwd: REPO,
-        env: { ...environment, TZ: zone, BLOG_DRAFTS: "0" },
-      },
-    );
+    await buildInTimeZone(inject("blogSite").input, outputDir, zone);
   });
   afterAll(() => rm(outputDir, { recursive: true, force: true }));
 

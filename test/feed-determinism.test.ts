@@ -1,10 +1,8 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
-import { buildSite, REPO, type BuiltSite } from "./helpers/site.ts";
+import { buildInTimeZone, buildSite, type BuiltSite } from "./helpers/site.ts";
 
 const FEED_FILES = ["feed.xml", "rss.xml", "feed.json", "series/no-planned-downtime-chasm/rss.xml"];
 // One zone ahead of UTC (+13 in January) and one behind (-8): a date that follows the
@@ -17,23 +15,7 @@ const ZONES = ["Pacific/Auckland", "America/Los_Angeles"];
  */
 async function buildInZone(timeZone: string): Promise<string> {
   const outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
-  const { SITE_URL: _deployment, ...environment } = process.env;
-  await promisify(execFile)(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"),
-      "--config=.eleventy.js",
-      `--input=${inject("blogSite").input}`,
-      `--output=${outputDir}`,
-      "--quiet",
-    ],
-    {
-      cwd: REPO,
-      env: { ...environment, TZ: timeZone, BLOG_DRAFTS: "0" },
-    },
-  );
+  await buildInTimeZone(inject("blogSite").input, outputDir, timeZone);
   return outputDir;
 }
 

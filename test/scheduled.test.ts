@@ -1,13 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { parseHTML } from "linkedom";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadContent } from "../lib/content/model.ts";
 import { scheduledMessage } from "../lib/plugins/content-model.ts";
-import { buildSite, makeFixtureSite, post, REPO, text } from "./helpers/site.ts";
+import { buildInTimeZone, buildSite, makeFixtureSite, post, text } from "./helpers/site.ts";
 
 /*
  * Scheduled posts: a production build leaves out posts dated after its clock
@@ -15,7 +13,6 @@ import { buildSite, makeFixtureSite, post, REPO, text } from "./helpers/site.ts"
  * the dev server shows them, marked. And dates with a time and an offset are
  * shown on the author's day, in the site's time zone, under any machine TZ.
  */
-const run = promisify(execFile);
 const fixtures: string[] = [];
 afterAll(() => Promise.all(fixtures.map((dir) => rm(dir, { recursive: true, force: true }))));
 
@@ -108,23 +105,7 @@ describe.each(["UTC", "America/Los_Angeles", "Pacific/Kiritimati"])("dates with 
     });
     const outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
     fixtures.push(outputDir);
-    const { SITE_URL: _deployment, ...environment } = process.env;
-    await run(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs"),
-        `--config=${path.join(REPO, ".eleventy.js")}`,
-        `--input=${input}`,
-        `--output=${outputDir}`,
-        "--quiet",
-      ],
-      {
-        cwd: REPO,
-        env: { ...environment, TZ: zone, BLOG_DRAFTS: "0", BLOG_NOW: "2026-01-01T00:00:00Z" },
-      },
-    );
+    await buildInTimeZone(input, outputDir, zone, { BLOG_NOW: "2026-01-01T00:00:00Z" });
     const times = async (sitePath: string) => {
       const html = await readFile(path.join(outputDir, sitePath, "index.html"), "utf8");
       return [...parseHTML(html).document.querySelectorAll("main time")].map((time) => [time.getAttribute("datetime"), text(time)]);

@@ -1,14 +1,29 @@
+import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { parseHTML } from "linkedom";
 import { STYLESHEET_CACHE_DIR } from "../../lib/plugins/assets.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONFIG = path.join(REPO, ".eleventy.js");
+
+/**
+ * Builds a site with Eleventy's own command in a fresh Node process under the
+ * time zone given, since a process reads its zone when it first uses Date.
+ */
+export async function buildInTimeZone(input: string, outputDir: string, timeZone: string, env: Record<string, string> = {}): Promise<void> {
+  const { SITE_URL: _deployment, ...environment } = process.env;
+  const eleventy = path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs");
+  await promisify(execFile)(process.execPath, ["--import", "tsx", eleventy, `--config=${CONFIG}`, `--input=${input}`, `--output=${outputDir}`, "--quiet"], {
+    cwd: REPO,
+    env: { ...environment, TZ: timeZone, BLOG_DRAFTS: "0", ...env },
+  });
+}
 
 /** A command's arguments as `npm run` starts it: the launcher, which runs the compiled JavaScript of lib/<command>.ts. */
 export function commandLine(command: string, ...args: string[]): string[] {
