@@ -1,11 +1,8 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSite, REPO, text, type BuiltSite } from "./helpers/site.ts";
+import { expectSeedVerbatim } from "./helpers/real-content.ts";
+import { buildSite, text, type BuiltSite } from "./helpers/site.ts";
 
 const PARTS = [1, 2, 3].map((n) => `/no-planned-downtime-chasm-part${n}/`);
-// The author's text of part 3 exactly as given, kept beside the tests.
-const SEED = path.join(REPO, "test/fixtures/part3-author-text.txt");
 
 let site: BuiltSite;
 beforeAll(async () => {
@@ -35,27 +32,7 @@ describe("the real site", () => {
   });
 
   it("prints every paragraph of the author's part 3 verbatim", async () => {
-    const seed = await readFile(SEED, "utf8");
-    const body = seed.split(/^---$/m).slice(2).join("---");
-    const paragraphs = body
-      .split(/\n{2,}/)
-      .map((block) => block.trim())
-      .filter((block) => block && !/^\[Part 1\]/.test(block) && !/^-+$/.test(block.split("\n")[1] ?? ""))
-      .flatMap((block) => (block.startsWith("* ") ? block.split(/\n(?=\* )/) : [block]))
-      // Compare the words a reader sees: markdown emphasis and link syntax aside.
-      .map((block) =>
-        block
-          .replace(/^\* /, "")
-          .replace(/\[([^\]]+)\]\([^)]+\)/g, "$1")
-          .replace(/\*/g, "")
-          .replace(/\s+/g, " ")
-          .trim(),
-      );
-    const page = await site.document(PARTS[2]!);
-    for (const sup of page.querySelectorAll("sup, .sidenote")) sup.remove();
-    const rendered = [...page.querySelectorAll(".post-body p, .post-body li")].map((node) => text(node));
-    expect(paragraphs.length).toBeGreaterThan(20);
-    for (const paragraph of paragraphs) expect(rendered, `paragraph missing from part 3: ${paragraph.slice(0, 60)}`).toContain(paragraph);
+    await expectSeedVerbatim(site);
   });
 
   it("lists the three parts newest first on the home page, with correct dates", async () => {
