@@ -2,7 +2,7 @@ import { readFile, readlink, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { AxeResults } from "axe-core";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSearchIndex } from "../../lib/search/search-index.ts";
 import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
@@ -191,8 +191,11 @@ describe("what search costs the other pages, and where it connects", () => {
     const page = await context.newPage();
     const loaded: Array<{ url: string; body: Buffer }> = [];
     const pending: Array<Promise<void>> = [];
-    page.on("response", (response) => void pending.push(response.body().then((body) => void loaded.push({ url: response.url(), body }))));
+    const onResponse = (response: Response) => void pending.push(response.body().then((body) => void loaded.push({ url: response.url(), body })));
+    page.on("response", onResponse);
     await page.goto(`${fixture.base}search/`, { waitUntil: "networkidle" });
+    // No body read may be left pending when the context closes.
+    page.off("response", onResponse);
     await Promise.all(pending);
     await context.close();
     expect(loaded.filter((resource) => resource.url.includes("/pagefind/"))).toEqual([]);
