@@ -91,6 +91,8 @@ export class PostCache {
   readonly #dir: string;
   /** The keys this build used: what pruning keeps. */
   readonly #used = new Set<string>();
+  /** The cache folder, made once per build rather than once per entry written. */
+  #folderMade: Promise<unknown> | undefined;
 
   constructor(inputDir: string) {
     this.#dir = path.join(inputDir, POST_CACHE_DIR);
@@ -123,7 +125,7 @@ export class PostCache {
     const target = this.#file(key);
     const temporary = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      await mkdir(this.#dir, { recursive: true });
+      await (this.#folderMade ??= mkdir(this.#dir, { recursive: true }));
       await writeFile(temporary, Buffer.concat([digest, payload]));
       await rename(temporary, target);
     } catch {

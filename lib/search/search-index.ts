@@ -57,7 +57,8 @@ export async function writeSearchIndex(siteDir: string, pages?: Iterable<BuiltPa
   try {
     if (!pages) return await builder.writeDirectory(siteDir);
     for (const page of pages) builder.add(page);
-    return await builder.write(siteDir, pages);
+    // Added from the final pages themselves: nothing to confirm (and `pages` may be read only once).
+    return await builder.write(siteDir);
   } finally {
     await builder.close();
   }
