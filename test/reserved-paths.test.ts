@@ -1,12 +1,13 @@
 import { describe, expect, it, inject } from "vitest";
 import { loadContent } from "../lib/content/model.ts";
-import { GENERATOR_FILES, GENERATOR_FOLDERS } from "../lib/content/paths.ts";
+import { isGeneratorPath, PAGE_PATHS } from "../lib/content/paths.ts";
 
 /*
  * A post may not take a path the site's own pages and files use: the content
- * model refuses any permalink under GENERATOR_FOLDERS or at GENERATOR_FILES.
- * Pages set their own permalinks in their front matter, so this checks the
- * two lists against what a build of every page in pages/ really writes.
+ * model refuses any permalink under GENERATOR_FOLDERS or at GENERATOR_FILES,
+ * which lib/content/paths.ts makes from PAGE_PATHS, the table the pages read
+ * their permalinks from. This checks the table against what a build of every
+ * page in pages/ really writes, so a page at a path of its own fails here.
  */
 describe("the paths the content model reserves", () => {
   it("cover every file the site writes that is not a post", async () => {
@@ -15,8 +16,8 @@ describe("the paths the content model reserves", () => {
     const postPaths = new Set(model.posts.map((post) => post.sitePath));
     expect(postPaths.size).toBeGreaterThan(0);
     const files = paths.filter((sitePath) => !postPaths.has(sitePath)).map((sitePath) => (sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath));
-    expect(files).toContain("/about/index.html");
-    const unreserved = files.filter((file) => !GENERATOR_FILES.has(file) && !GENERATOR_FOLDERS.some((folder) => file.startsWith(folder)));
-    expect(unreserved, "pages or files a post could overwrite: add them to GENERATOR_FILES or GENERATOR_FOLDERS in lib/content/paths.ts").toEqual([]);
+    expect(files).toContain(`${PAGE_PATHS.about}index.html`);
+    const unreserved = files.filter((file) => !isGeneratorPath(file));
+    expect(unreserved, "pages a post could overwrite: give each its path in PAGE_PATHS (lib/content/paths.ts)").toEqual([]);
   });
 });

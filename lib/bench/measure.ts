@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { FEED_PATHS, PAGE_PATHS, postPath, seriesPaths } from "../content/paths.ts";
 import { commandArguments, REPOSITORY, SITE_CONFIG } from "../tools/repository.ts";
 import { BODY_MARKER, type Corpus, type GeneratedPost } from "./corpus.ts";
 import type { ProcessReport } from "./process-report.ts";
@@ -130,10 +131,11 @@ export async function measureEdits(siteDir: string, corpus: Corpus, edits: numbe
     const sourceFile = path.join(siteDir, "posts", post.file);
     const original = corpus.files.get(post.file)!;
     const output = (sitePath: string) => path.join(siteDir, "_dev-site", sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath);
-    const dependents = [`/series/${post.seriesSlug}/`, `/series/${post.seriesSlug}/rss.xml`, "/feed.xml", "/"];
-    if (previous) dependents.push(`/${previous.slug}/`);
+    const series = seriesPaths(post.seriesSlug);
+    const dependents = [series.sitePath, series.feedPath, FEED_PATHS.atom, PAGE_PATHS.home];
+    if (previous) dependents.push(postPath(previous.slug, undefined));
 
-    if (!(await warmUp(sourceFile, original, output(`/${post.slug}/`)))) throw new Error(`the dev server never rebuilt after an edit:\n${stdout.text.slice(-3000)}\n${stderr.text.slice(-2000)}`);
+    if (!(await warmUp(sourceFile, original, output(postPath(post.slug, undefined))))) throw new Error(`the dev server never rebuilt after an edit:\n${stdout.text.slice(-3000)}\n${stderr.text.slice(-2000)}`);
 
     const samples: EditSample[] = [];
     for (let edit = 1; edit <= edits; edit++) {

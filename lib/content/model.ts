@@ -3,7 +3,7 @@ import { checkLedger, readLedger } from "./feed-ledger.ts";
 import { formatIssue, IssueLog, quote } from "./issues.ts";
 import { groupByYear, indexNotes, indexTags, newestDate, newestFirst } from "./indexes.ts";
 import { loadPosts, loadSeriesDeclarations, loadSite, type PostRecord } from "./loading.ts";
-import { OutputPaths, tagSlug } from "./paths.ts";
+import { OutputPaths, tagPath, tagSlug } from "./paths.ts";
 import { buildSeries, planSeries } from "./series.ts";
 import { ImageStore } from "./images.ts";
 import { excuseKnownMissingImages, readKnownBrokenLinks } from "./known-broken-links.ts";
@@ -108,7 +108,7 @@ function checkTagSlugs(posts: readonly PostRecord[], log: IssueLog): void {
       const first = bySlug.get(slug);
       if (!first) bySlug.set(slug, { name, post });
       else if (!sameTag(first.name, name)) {
-        log.error({ file: post.file, line: post.fieldLines.tags, field: "tags", found: quote(name), expected: `expected tags with pages of their own, but ${quote(name)} and ${quote(first.name)} (${first.post.file}) would share /tags/${slug}/; rename one of them` });
+        log.error({ file: post.file, line: post.fieldLines.tags, field: "tags", found: quote(name), expected: `expected tags with pages of their own, but ${quote(name)} and ${quote(first.name)} (${first.post.file}) would share ${tagPath(name)}; rename one of them` });
       }
     }
   }

@@ -26,12 +26,14 @@ export function jekyllPostId(sitePath: string, slug: string): string {
 
 /** A tag's page, from the tag as the author wrote it; its later pages (2, 3...) beneath it. */
 export function tagPath(tag: string, page = 1): string {
-  return page === 1 ? `/tags/${tagSlug(tag)}/` : `/tags/${tagSlug(tag)}/page/${page}/`;
+  const first = `${PAGE_PATHS.tags}${tagSlug(tag)}/`;
+  return page === 1 ? first : `${first}page/${page}/`;
 }
 
 /** A series' own pages and feed. */
 export function seriesPaths(slug: string): { sitePath: string; allPath: string; feedPath: string } {
-  return { sitePath: `/series/${slug}/`, allPath: `/series/${slug}/all/`, feedPath: `/series/${slug}/rss.xml` };
+  const sitePath = `${PAGE_PATHS.series}${slug}/`;
+  return { sitePath, allPath: `${sitePath}all/`, feedPath: `${sitePath}rss.xml` };
 }
 
 /** A post's file name (and any generated slug): lower-case words of letters and digits, joined by - or _. */
@@ -49,23 +51,59 @@ export function suggestSlug(name: string): string {
   return slug === "" ? "post" : slug;
 }
 
+/**
+ * The site's own pages. Each page in pages/ takes its permalink from here
+ * (`permalink: "{{ paths.archive }}"`), and links to it read it too
+ * (`{{ paths.archive | href }}`), so the paths the content model keeps from
+ * posts are the paths the pages are at.
+ */
+export const PAGE_PATHS = {
+  home: "/",
+  notFound: "/404.html",
+  archive: "/archive/",
+  series: "/series/",
+  tags: "/tags/",
+  notes: "/notes/",
+  about: "/about/",
+  feeds: "/feeds/",
+  search: "/search/",
+} as const;
+
 /** The site-wide feeds. */
 export const FEED_PATHS = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.json" } as const;
 
+/** What machines read: the sitemap, robots.txt and the hosts' headers file. */
+export const CRAWLER_PATHS = { sitemap: "/sitemap.xml", robots: "/robots.txt", headers: "/_headers" } as const;
+
+/** The stylesheet and scripts, named by a hash of their content. */
+export const ASSETS_PATH = "/assets/";
+
+/** The search index Pagefind writes. */
+export const SEARCH_BUNDLE_PATH = "/pagefind/";
+
 /** Files the generator writes at the site's root, with what each is (for messages). */
 export const GENERATOR_FILES: ReadonlyMap<string, string> = new Map([
-  ["/index.html", "the home page"],
-  ["/404.html", "the not-found page"],
+  [`${PAGE_PATHS.home}index.html`, "the home page"],
+  [PAGE_PATHS.notFound, "the not-found page"],
   [FEED_PATHS.atom, "the Atom feed"],
   [FEED_PATHS.rss, "the RSS feed"],
   [FEED_PATHS.json, "the JSON feed"],
-  ["/sitemap.xml", "the sitemap"],
-  ["/robots.txt", "robots.txt"],
-  ["/_headers", "the hosts' _headers file"],
+  [CRAWLER_PATHS.sitemap, "the sitemap"],
+  [CRAWLER_PATHS.robots, "robots.txt"],
+  [CRAWLER_PATHS.headers, "the hosts' _headers file"],
 ]);
 
-/** Folders the generator owns: a post's permalink may not be in them. */
-export const GENERATOR_FOLDERS = ["/archive/", "/about/", "/series/", "/tags/", "/notes/", "/feeds/", "/assets/", "/search/", "/pagefind/"];
+/** Folders the generator owns (its pages' and files'): a post's permalink may not be in them. */
+export const GENERATOR_FOLDERS: readonly string[] = [
+  ...Object.values(PAGE_PATHS).filter((sitePath) => sitePath.endsWith("/") && sitePath !== PAGE_PATHS.home),
+  ASSETS_PATH,
+  SEARCH_BUNDLE_PATH,
+];
+
+/** Every path the generator keeps for itself: its files, and its folders as prefixes. */
+export function isGeneratorPath(sitePath: string): boolean {
+  return GENERATOR_FILES.has(sitePath) || GENERATOR_FOLDERS.some((folder) => sitePath.startsWith(folder));
+}
 
 /** The characters a permalink segment may not hold: URL syntax, spaces, controls, quotes and backslashes. */
 const UNSAFE_SEGMENT = /[\s\u0000-\u001f\u007f-\u009f?#%\\"'<>`{}|^]/u;

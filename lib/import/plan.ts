@@ -3,7 +3,7 @@ import path from "node:path";
 import { LEDGER_FILE, type FeedLedger } from "../content/feed-ledger.ts";
 import { jekyllPostId, POSTS_DIR, SERIES_FILE, SITE_FILE } from "../content/model.ts";
 import { ALT_MISSING_MARK } from "../content/alt-text.ts";
-import { OutputPaths } from "../content/paths.ts";
+import { isGeneratorPath, OutputPaths } from "../content/paths.ts";
 import { BROKEN_LINKS_FILE, linkSitePath, type KnownBrokenLink } from "../content/known-broken-links.ts";
 import { listStaticFiles, readStaticFolders, staticSitePath } from "../content/static-files.ts";
 import { ImportError, listFiles, readJekyllSite, type JekyllSite } from "./jekyll-site.ts";
@@ -66,8 +66,6 @@ export interface ImportPlan {
 }
 
 const IMAGE = /\.(?:png|jpe?g|gif|webp|avif|svg|bmp|ico)$/i;
-/** Site paths the generator makes itself: links into them are for the build's link check to judge. */
-const GENERATED_PREFIXES = ["/archive/", "/about/", "/series/", "/tags/", "/notes/", "/feeds/", "/assets/", "/feed.xml", "/rss.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html"];
 
 /** Reads the whole Jekyll site and decides every file to write, without writing any. */
 export function planImport(options: ImportOptions): ImportPlan {
@@ -285,7 +283,8 @@ function brokenReferences(document: { file: string; content: string; text: strin
   const bodyStart = bodyStartLine(document.content, document.text);
   return siteLinks(document.text, document.format).flatMap(({ line, link }) => {
     const sitePath = linkSitePath(link);
-    if (GENERATED_PREFIXES.some((prefix) => sitePath.startsWith(prefix))) return [];
+    // Links into what the generator makes itself are for the build's link check to judge.
+    if (isGeneratorPath(sitePath)) return [];
     const candidates = [sitePath, `${sitePath}/`, sitePath.replace(/index\.html?$/, "")];
     return candidates.some((candidate) => known.has(candidate)) ? [] : [{ file: document.file, line: bodyStart + line, link }];
   });

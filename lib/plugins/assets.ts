@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { UserConfig } from "@11ty/eleventy";
+import { ASSETS_PATH } from "../content/paths.ts";
 
 /** An asset served under a content-hashed name, so a page never meets a stale or newer file. */
 interface HashedAsset {
@@ -95,7 +96,7 @@ export class Assets {
   readonly #built = new Map<string, HashedAsset>();
 
   set(name: string, extension: string, body: string): void {
-    this.#built.set(name, { sitePath: `/assets/${name}.${contentHash(body)}.${extension}`, body });
+    this.#built.set(name, { sitePath: `${ASSETS_PATH}${name}.${contentHash(body)}.${extension}`, body });
   }
 
   get(name: string): HashedAsset {

@@ -3,7 +3,7 @@ import { recordBuildProblems, startBuild } from "../authoring/build-problems.ts"
 import { rfc3339, setDisplayZone } from "./dates.ts";
 import { referenceId } from "../content/footnotes.ts";
 import { loadContent, POSTS_DIR, type ContentModel, type Post } from "../content/model.ts";
-import { tagPath, tagSlug } from "../content/paths.ts";
+import { PAGE_PATHS, tagPath, tagSlug } from "../content/paths.ts";
 import { PAGE, partTarget } from "../content/post-source.ts";
 
 export interface ContentModelOptions {
@@ -111,6 +111,8 @@ function reportScheduled(scheduled: readonly Post[]): void {
 export default function contentModelPlugin(eleventyConfig: UserConfig, options: ContentModelOptions): void {
   const { blog } = options;
   eleventyConfig.addGlobalData("blog", () => blog);
+  // Where the site's own pages are: their permalinks and the links to them (`paths.archive`).
+  eleventyConfig.addGlobalData("paths", PAGE_PATHS);
   // The files in _data/ are the model's input, read and validated by it once
   // per build; templates read them through `blog`, and Eleventy reads no data
   // files (see `dir.data` in .eleventy.js). Watched, they rebuild the dev server.

@@ -2,6 +2,7 @@ import type { CollectionItem, UserConfig } from "@11ty/eleventy";
 import { XmlElement, xmlDocument } from "../content/xml.ts";
 import type { Blog } from "./content-model.ts";
 import { isoDate } from "./dates.ts";
+import { ASSETS_PATH, CRAWLER_PATHS } from "../content/paths.ts";
 import { SEARCH_PAGE_PATH } from "../search/search-index.ts";
 
 /** sitemap.xml, robots.txt and the _headers file hosts read: what machines need to know. */
@@ -51,15 +52,15 @@ export default function crawlersPlugin(eleventyConfig: UserConfig): void {
     {
       render: (data: { blog: Blog; collections: { all: CollectionItem[] } }) => sitemap(data.blog, sitemapPaths(data.blog, data.collections.all)),
     },
-    { permalink: "/sitemap.xml", eleventyExcludeFromCollections: true },
+    { permalink: CRAWLER_PATHS.sitemap, eleventyExcludeFromCollections: true },
   );
 
   eleventyConfig.addTemplate(
     "crawlers/robots.11ty.js",
     {
-      render: (data: { blog: Blog }) => `User-agent: *\nAllow: /\n\nSitemap: ${data.blog.absolute("/sitemap.xml")}\n`,
+      render: (data: { blog: Blog }) => `User-agent: *\nAllow: /\n\nSitemap: ${data.blog.absolute(CRAWLER_PATHS.sitemap)}\n`,
     },
-    { permalink: "/robots.txt", eleventyExcludeFromCollections: true },
+    { permalink: CRAWLER_PATHS.robots, eleventyExcludeFromCollections: true },
   );
 
   eleventyConfig.addTemplate(
@@ -77,11 +78,11 @@ export default function crawlersPlugin(eleventyConfig: UserConfig): void {
           data.blog.href(SEARCH_PAGE_PATH),
           "  ! Content-Security-Policy",
           `  Content-Security-Policy: ${asHeader(SEARCH_CONTENT_SECURITY_POLICY)}`,
-          `${data.blog.href("/assets/*")}`,
+          data.blog.href(`${ASSETS_PATH}*`),
           "  Cache-Control: public, max-age=31536000, immutable",
           "",
         ].join("\n"),
     },
-    { permalink: "/_headers", eleventyExcludeFromCollections: true },
+    { permalink: CRAWLER_PATHS.headers, eleventyExcludeFromCollections: true },
   );
 }

@@ -1,5 +1,5 @@
 import type { UserConfig } from "@11ty/eleventy";
-import { SEARCH_BUNDLE_PATH, SEARCH_PAGE_PATH, writeSearchIndex } from "../search/search-index.ts";
+import { SEARCH_BUNDLE_PATH, writeSearchIndex } from "../search/search-index.ts";
 
 /**
  * Re-indexes the dev server's site after each rebuild, in the background: the
@@ -35,8 +35,8 @@ class BackgroundIndexer {
 }
 
 export default function searchPlugin(eleventyConfig: UserConfig): void {
-  // Where the search page and the index live, for pages/search.njk: its permalink, its form and its script.
-  eleventyConfig.addGlobalData("search", { pagePath: SEARCH_PAGE_PATH, bundlePath: SEARCH_BUNDLE_PATH });
+  // Where the index lives, for pages/search.njk's script (the page's own path is `paths.search`).
+  eleventyConfig.addGlobalData("search", { bundlePath: SEARCH_BUNDLE_PATH });
   const indexer = new BackgroundIndexer();
   eleventyConfig.on("eleventy.after", ({ directories, runMode }) => {
     // A production build indexes its release itself, once every check has passed (lib/cli/build.ts).

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import * as pagefind from "pagefind";
+import { PAGE_PATHS, SEARCH_BUNDLE_PATH } from "../content/paths.ts";
 
 /**
  * The site search: a Pagefind index of the built site, at `/pagefind/`
@@ -11,10 +12,10 @@ import * as pagefind from "pagefind";
  * stay out; the layout's other `data-pagefind-*` attributes give the results
  * their date, series part, summary and filters.
  */
-export const SEARCH_BUNDLE_PATH = "/pagefind/";
+export { SEARCH_BUNDLE_PATH };
 /** The bundle's folder in a built site. */
 export const SEARCH_BUNDLE_FOLDER = SEARCH_BUNDLE_PATH.slice(1, -1);
-export const SEARCH_PAGE_PATH = "/search/";
+export const SEARCH_PAGE_PATH = PAGE_PATHS.search;
 
 /**
  * Where the bundle's content-hashed files are (its word index, page fragments,
