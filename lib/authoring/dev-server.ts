@@ -4,15 +4,18 @@
 // gives up for good when its very first build fails, so a content error present
 // at start-up would end the dev server; here the error is printed and the first
 // build is tried again on the next edit. Later errors Eleventy handles itself:
-// it prints them and keeps serving the last good pages.
+// it prints them and keeps serving the last good pages. And a saved post's own
+// page is written (and reloaded) before the rebuild of the rest: see
+// edited-page.ts.
 import { watch } from "node:fs";
 import { lstat, rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { Server } from "node:http";
-import Eleventy from "@11ty/eleventy";
+import Eleventy, { type UserConfig } from "@11ty/eleventy";
 import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { findContentError } from "../content/issues.ts";
 import { SITE_CONFIG } from "../tools/repository.ts";
+import { writeEditedPostFirst, type ServedEleventy } from "./edited-page.ts";
 
 /** The slice of Eleventy's programmatic serve API this file uses (see cmd.cjs). */
 interface ServingEleventy {
@@ -71,7 +74,16 @@ devServer.prototype._serverListen = function listenOnHost(port) {
 };
 
 await emptyOutput(values.output);
-const eleventy = new Eleventy(values.input, values.output, { source: "cli", runMode: "serve", configPath: values.config }) as unknown as ServingEleventy;
+/** Before each rebuild: the saved post's page first. */
+function editedPageFirst(eleventyConfig: UserConfig): void {
+  eleventyConfig.on("eleventy.beforeWatch", async (changed: string[]) => {
+    const started = performance.now();
+    const url = await writeEditedPostFirst(eleventy as unknown as ServedEleventy, changed, values.input);
+    if (url) console.log(`[dev server] ${url} written in ${Math.round(performance.now() - started)} ms; rebuilding the rest.`);
+  });
+}
+
+const eleventy = new Eleventy(values.input, values.output, { source: "cli", runMode: "serve", configPath: values.config, config: editedPageFirst }) as unknown as ServingEleventy;
 await eleventy.init();
 for (;;) {
   try {

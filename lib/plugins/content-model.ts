@@ -2,7 +2,7 @@ import type { UserConfig } from "@11ty/eleventy";
 import { recordBuildProblems, startBuild } from "../authoring/build-problems.ts";
 import { rfc3339, setDisplayZone } from "./dates.ts";
 import { referenceId } from "../content/footnotes.ts";
-import { loadContent, POSTS_DIR, type ContentModel, type Post } from "../content/model.ts";
+import { loadContent, POSTS_DIR, type ContentModel, type LoadOptions, type Post } from "../content/model.ts";
 import { PAGE_PATHS, tagPath, tagSlug } from "../content/paths.ts";
 import { PAGE, partTarget } from "../content/post-source.ts";
 
@@ -20,6 +20,8 @@ export interface ContentModelOptions {
  */
 export class Blog {
   #model: ContentModel | undefined;
+  /** What the latest build loaded the model from (its input, drafts or not), to load it again as the content is now. */
+  #loaded: Omit<LoadOptions, "now"> | undefined;
   /**
    * The checks over the finished site (the link check), settled once they
    * have run. Eleventy runs its after-build handlers side by side, so what
@@ -29,6 +31,25 @@ export class Blog {
 
   load(model: ContentModel): void {
     this.#model = model;
+  }
+
+  /** Loads the model as it was loaded for the latest build, from the content as it is now. */
+  async loadAs(options: Omit<LoadOptions, "now">): Promise<ContentModel> {
+    this.#loaded = options;
+    const model = await loadContent({ ...options, now: buildClock() });
+    setDisplayZone(model.site.timeZone ?? "UTC");
+    this.load(model);
+    return model;
+  }
+
+  /**
+   * The model again, as the latest build loaded it, from the content as it is
+   * now: the dev server's edited post, rendered before the full rebuild. Throws
+   * what the content's errors are (the rebuild reports them).
+   */
+  async reload(): Promise<ContentModel> {
+    if (!this.#loaded) throw new Error("The content model is reloaded before a build loaded it.");
+    return this.loadAs(this.#loaded);
   }
 
   get model(): ContentModel {
@@ -123,9 +144,7 @@ export default function contentModelPlugin(eleventyConfig: UserConfig, options: 
     const includeDrafts = options.includeDrafts ?? (envDrafts !== undefined ? envDrafts === "1" : runMode !== "build");
     startBuild();
     try {
-      const model = await loadContent({ inputDir: directories.input, includeDrafts, oneOffBuild: runMode === "build", now: buildClock() });
-      setDisplayZone(model.site.timeZone ?? "UTC");
-      blog.load(model);
+      const model = await blog.loadAs({ inputDir: directories.input, includeDrafts, oneOffBuild: runMode === "build" });
       if (!includeDrafts) reportScheduled(model.scheduled);
     } catch (error) {
       recordBuildProblems(error);

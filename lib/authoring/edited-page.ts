@@ -1,0 +1,107 @@
+// The dev server's first answer to a saved post: its own page, rendered and
+// written before Eleventy rebuilds the site. A rebuild renders every page
+// before it writes any (Eleventy renders all page content first, then writes),
+// so at a few hundred posts the edited page would wait for all of them. Here
+// the page is rendered by its own template, from the model loaded again, with
+// the data the last build gave it: the same render path, so the same bytes the
+// rebuild writes over it a moment later, with every page that lists the post.
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { ContentModel } from "../content/model.ts";
+
+/** A page of the last build, as Eleventy's template map holds it (the parts used here). */
+interface PageEntry {
+  url: string | false;
+  outputPath: string | false;
+  inputPath: string;
+  rawInput: string;
+  data: Record<string, unknown> & { pagination?: { alias?: string; items?: unknown[] } };
+  template: {
+    renderDirect(input: string, data: Record<string, unknown>): Promise<string>;
+    runTransforms(content: string, page: PageEntry): Promise<string>;
+  };
+}
+
+/** The Eleventy instance's internals this needs: the last build's pages, and its live-reload server. */
+export interface ServedEleventy {
+  writer?: { templateMap?: { map?: Array<{ _pages?: PageEntry[] }> } };
+  eleventyServe?: { reload(event: { files: string[] }): Promise<void> };
+  config?: { keys?: { layout?: string } };
+}
+
+/** The model's holder (lib/plugins/content-model.ts), found in every page's data as `blog`. */
+interface ReloadableBlog {
+  reload(): Promise<ContentModel>;
+}
+
+/** What the page of a post file is written from: its entry in the last build, the post, and the data to render it with. */
+interface EditedPage {
+  page: PageEntry;
+  data: Record<string, unknown>;
+}
+
+function isBlog(value: unknown): value is ReloadableBlog {
+  return typeof (value as ReloadableBlog | undefined)?.reload === "function";
+}
+
+function lastBuildPages(eleventy: ServedEleventy): PageEntry[] {
+  return (eleventy.writer?.templateMap?.map ?? []).flatMap((entry) => entry._pages ?? []);
+}
+
+/** The post file a rebuild was started for, project-relative (`posts/hello.md`), when it is one post alone. */
+export function editedPostFile(changed: readonly string[], inputDir: string): string | undefined {
+  if (changed.length !== 1) return undefined;
+  const file = path.relative(path.resolve(inputDir), path.resolve(changed[0]!)).split(path.sep).join("/");
+  return /^posts\/.+\.(?:md|html)$/.test(file) ? file : undefined;
+}
+
+/**
+ * The edited post's page, to render with the model as it is now: the page of
+ * the last build that showed this post alone (a pagination page whose alias
+ * named it), at the same URL. Undefined when the edit moved the post, made it a
+ * draft or a new post, or the page has an Eleventy layout or no file: the
+ * rebuild writes those.
+ */
+function findEditedPage(pages: readonly PageEntry[], model: ContentModel, file: string, layoutKey: string): EditedPage | undefined {
+  const post = model.byFile.get(file);
+  if (!post || model.bySitePath.get(post.sitePath) !== post) return undefined;
+  const page = pages.find((entry) => entry.url === post.sitePath && typeof entry.outputPath === "string");
+  const alias = page?.data.pagination?.alias;
+  if (!page || !alias || (page.data[alias] as { file?: string } | undefined)?.file !== file) return undefined;
+  if (page.data[layoutKey] !== undefined) return undefined;
+  return { page, data: { ...page.data, [alias]: post, pagination: { ...page.data.pagination, items: [post] } } };
+}
+
+/** Writes beside, then renames: the server may be reading the page this moment. */
+async function writeWhole(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, content);
+  await rename(temporary, file);
+}
+
+/**
+ * Renders and writes the page of the post file saved (when one post file alone
+ * changed), and reloads the browser on it. Returns the page's URL, or undefined
+ * when it left the page to the rebuild. Never throws: whatever goes wrong here,
+ * the rebuild that follows meets and reports.
+ */
+export async function writeEditedPostFirst(eleventy: ServedEleventy, changed: readonly string[], inputDir: string): Promise<string | undefined> {
+  const file = editedPostFile(changed, inputDir);
+  if (!file) return undefined;
+  try {
+    const pages = lastBuildPages(eleventy);
+    const blog = pages.find((page) => isBlog(page.data.blog))?.data.blog as ReloadableBlog | undefined;
+    if (!blog) return undefined;
+    const edited = findEditedPage(pages, await blog.reload(), file, eleventy.config?.keys?.layout ?? "layout");
+    if (!edited) return undefined;
+    const { page, data } = edited;
+    const rendered = await page.template.renderDirect(page.rawInput, data);
+    const content = await page.template.runTransforms(rendered, { ...page, data });
+    await writeWhole(page.outputPath as string, content);
+    await eleventy.eleventyServe?.reload({ files: changed.slice() });
+    return page.url as string;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Eleventy from "@11ty/eleventy";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { editedPostFile, writeEditedPostFirst, type ServedEleventy } from "../lib/authoring/edited-page.ts";
+import { buildFixture, CONFIG, makeFixtureSite } from "./helpers/site.ts";
+
+/*
+ * The dev server writes a saved post's page before it rebuilds the rest
+ * (lib/authoring/edited-page.ts). That page must be the very page a full build
+ * makes of the edited content, and every edit it cannot answer alone is left
+ * to the rebuild, with nothing written.
+ */
+const PART2 = "posts/no-planned-downtime-chasm-part2.md";
+const PART2_PAGE = "no-planned-downtime-chasm-part2/index.html";
+const quietLogger = { log() {}, info() {}, warn() {}, error() {} };
+
+let site: string;
+let output: string;
+let original: string;
+let devServer: ServedEleventy;
+
+/** The dev server's Eleventy as `npm start` makes it (without serving), after its first build. */
+async function servingEleventy(input: string, outputDir: string): Promise<ServedEleventy> {
+  const eleventy = new Eleventy(input, outputDir, { configPath: CONFIG, quietMode: true, runMode: "serve" });
+  (eleventy as unknown as { logger: { overrideLogger(logger: typeof quietLogger): void } }).logger.overrideLogger(quietLogger);
+  await eleventy.write();
+  return eleventy as unknown as ServedEleventy;
+}
+
+beforeAll(async () => {
+  site = await makeFixtureSite({ blogPosts: true });
+  output = await mkdtemp(path.join(tmpdir(), "blog-dev-"));
+  original = await readFile(path.join(site, PART2), "utf8");
+  // The comparison build publishes no drafts: neither does this dev server.
+  process.env.BLOG_DRAFTS = "0";
+  devServer = await servingEleventy(site, output);
+}, 60_000);
+
+afterAll(async () => {
+  delete process.env.BLOG_DRAFTS;
+  await rm(output, { recursive: true, force: true });
+  await rm(site, { recursive: true, force: true });
+});
+
+async function save(file: string, text: string): Promise<string> {
+  await writeFile(path.join(site, file), text);
+  return path.join(site, file);
+}
+
+describe("a saved post's page, written before the rebuild", () => {
+  it("is byte-identical to the page a full build makes of the edited post, title and text", async () => {
+    const edited = original.replace(/^title: .*$/m, "title: Moving and breaking, retitled").replace("Often the business knows", "Edited opening. Often the business knows");
+    const saved = await save(PART2, edited);
+    const before = await readFile(path.join(output, PART2_PAGE), "utf8");
+
+    expect(await writeEditedPostFirst(devServer, [saved], site)).toBe("/no-planned-downtime-chasm-part2/");
+
+    const written = await readFile(path.join(output, PART2_PAGE), "utf8");
+    expect(written).not.toBe(before);
+    expect(written).toContain("Edited opening.");
+    expect(written).toContain("Moving and breaking, retitled");
+    const full = await buildFixture({ input: site });
+    try {
+      expect(written).toBe(await readFile(path.join(full.outputDir, PART2_PAGE), "utf8"));
+    } finally {
+      await full.cleanup();
+    }
+  }, 60_000);
+
+  it("is left to the rebuild when the edit moves the post, breaks the content, or comes with other changes", async () => {
+    const page = path.join(output, PART2_PAGE);
+    const before = await readFile(page, "utf8");
+    const moved = await save(PART2, original.replace("part: 2\n", "part: 2\npermalink: /moved-elsewhere/\n"));
+    expect(await writeEditedPostFirst(devServer, [moved], site)).toBeUndefined();
+    const broken = await save(PART2, original.replace("date: 2018-01-05", "date: not a date"));
+    expect(await writeEditedPostFirst(devServer, [broken], site)).toBeUndefined();
+    const fine = await save(PART2, original.replace("Often the business knows", "Changed. Often the business knows"));
+    expect(await writeEditedPostFirst(devServer, [fine, path.join(site, "_data/series.json")], site)).toBeUndefined();
+    expect(await readFile(page, "utf8")).toBe(before);
+  }, 60_000);
+
+  it("answers only a post file: a page, data file or stylesheet is the rebuild's", () => {
+    // As Eleventy names a change when the site is the working folder.
+    expect(editedPostFile(["./posts/hello.md"], ".")).toBe("posts/hello.md");
+    expect(editedPostFile([path.join(site, "posts/hello.md")], site)).toBe("posts/hello.md");
+    expect(editedPostFile([path.join(site, "posts/old.html")], site)).toBe("posts/old.html");
+    for (const other of ["pages/about.njk", "_data/series.json", "assets/site.scss", "posts/notes.txt"]) expect(editedPostFile([path.join(site, other)], site)).toBeUndefined();
+  });
+});
