@@ -7,11 +7,16 @@ import { hashTree, runBuildCli } from "./helpers/publish.ts";
 import { makeFixtureSite, post } from "./helpers/site.ts";
 
 /**
- * Readers fetch every page while ten production builds run one after another,
- * some failing on purpose: no request may fail, and every page must be that
- * page exactly as one complete release has it, with a stylesheet that loads.
+ * Readers fetch every page while five production builds run one after another,
+ * every other one failing on purpose: no request may fail, and every page must
+ * be that page exactly as one complete release has it, with a stylesheet that
+ * loads. Five builds hold every change a reader can live through: a release
+ * replacing another in each direction (A to B, B to A), a failed build while a
+ * release is live (twice, each followed by a good one), and an old release
+ * pruned (three kept, four made); the readers must be fetching through each build.
  */
-const BUILDS = 10;
+const BUILDS = 5;
+const KEEP = 3;
 const MAX_REQUESTS = 20_000;
 const DEADLINE_MS = 150_000;
 const READERS = 2;
@@ -35,6 +40,8 @@ const stylesheetOf = (html: string) => /<link rel="stylesheet" href="([^"]+)"/.e
 
 interface Fetched {
   sitePath: string;
+  /** When the request started, in ms since the epoch. */
+  at: number;
   status: number | "failed";
   bodyHash: string;
   stylesheet: string | undefined;
@@ -59,7 +66,7 @@ afterAll(async () => {
 });
 
 describe("publishing without downtime", () => {
-  it("serves only complete releases while ten builds run, some failing", { timeout: DEADLINE_MS + 30_000 }, async () => {
+  it("serves only complete releases while five builds run, every other one failing", { timeout: DEADLINE_MS + 30_000 }, async () => {
     /** Each release's files by hash, taken right after it went live (releases never change after that). */
     const releases = new Map<string, Map<string, string>>();
     const remember = async () => {
@@ -85,11 +92,13 @@ describe("publishing without downtime", () => {
     const reader = async (offset: number) => {
       for (let index = offset; building && fetched.length < MAX_REQUESTS && Date.now() - started < DEADLINE_MS; index++) {
         const sitePath = pagePaths[index % pagePaths.length]!;
+        const at = Date.now();
         const page = await get(sitePath);
         const stylesheet = stylesheetOf(page.body);
         const css = stylesheet === undefined ? undefined : await get(stylesheet);
         fetched.push({
           sitePath,
+          at,
           status: page.status,
           bodyHash: sha(page.body),
           stylesheet,
@@ -102,21 +111,23 @@ describe("publishing without downtime", () => {
     };
     const readers = Array.from({ length: READERS }, (_, offset) => reader(offset * 3));
 
-    const outcomes: Array<{ build: number; expected: number; status: number | null; stderr: string }> = [];
+    const outcomes: Array<{ build: number; expected: number; status: number | null; stderr: string; started: number; ended: number }> = [];
     let version = "A";
     try {
       for (let build = 0; build < BUILDS && Date.now() - started < DEADLINE_MS; build++) {
-        const failing = build % 3 === 2;
+        const failing = build % 2 === 1;
         if (failing) {
           await writeFile(path.join(site, "posts/broken.md"), post({ date: new Date("2020-01-03") }));
         } else {
           version = version === "A" ? "B" : "A";
           for (const [file, text] of Object.entries(posts(version))) await writeFile(path.join(site, "posts", file), text);
         }
-        const run = await runBuildCli(site);
+        const buildStarted = Date.now();
+        const run = await runBuildCli(site, {}, ["--keep", String(KEEP)]);
+        const buildEnded = Date.now();
         if (failing) await rm(path.join(site, "posts/broken.md"));
         else await remember();
-        outcomes.push({ build, expected: failing ? 1 : 0, status: run.status, stderr: run.stderr });
+        outcomes.push({ build, expected: failing ? 1 : 0, status: run.status, stderr: run.stderr, started: buildStarted, ended: buildEnded });
       }
     } finally {
       building = false;
@@ -126,8 +137,13 @@ describe("publishing without downtime", () => {
     console.info(
       `zero-downtime: ${fetched.length} requests (pages and stylesheets) over ${releases.size} releases in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    expect(outcomes, "all ten builds ran inside the time bound").toHaveLength(BUILDS);
-    for (const outcome of outcomes) expect(outcome.status, `build ${outcome.build}: ${outcome.stderr}`).toBe(outcome.expected);
+    expect(outcomes, "all the builds ran inside the time bound").toHaveLength(BUILDS);
+    for (const outcome of outcomes) {
+      expect(outcome.status, `build ${outcome.build}: ${outcome.stderr}`).toBe(outcome.expected);
+      const during = fetched.filter((request) => request.at >= outcome.started && request.at < outcome.ended).length;
+      expect(during, `requests while build ${outcome.build} ran`).toBeGreaterThan(pagePaths.length);
+    }
+    expect(outcomes.filter((outcome) => outcome.expected === 1).length, "failing builds among them").toBeGreaterThanOrEqual(2);
     expect(releases.size, "the first release and one per successful build").toBe(1 + outcomes.filter((outcome) => outcome.expected === 0).length);
 
     // Every page fetched is byte for byte that page in one complete release, and its stylesheet loaded.
@@ -162,9 +178,10 @@ describe("publishing without downtime", () => {
     expect(firstPost.size, "both versions of /first/ were served during the run").toBeGreaterThanOrEqual(2);
     expect(releasesSeen.size).toBeGreaterThanOrEqual(2);
 
-    // Old releases were pruned to the last five, the live one among them.
-    const kept = await readdir(path.join(site, ".releases"));
-    expect(kept.length).toBeLessThanOrEqual(5);
+    // Old releases were pruned to the newest few, the live one among them.
+    expect(releases.size, "more releases made than kept").toBeGreaterThan(KEEP);
+    const kept = (await readdir(path.join(site, ".releases"))).sort();
+    expect(kept).toEqual([...releases.keys()].sort().slice(-KEEP));
     expect(kept).toContain(path.basename(await readlink(path.join(site, "_site"))));
     expect(await readFile(path.join(site, "_site/first/index.html"), "utf8")).toContain(`Version ${version} of the first post.`);
   });
