@@ -1,18 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { parseHTML } from "linkedom";
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { describe, expect, it, inject } from "vitest";
 import { isoDate, readableDate, rfc3339, rfc822 } from "../lib/plugins/dates.ts";
-import { buildInTimeZone, REPO, text } from "./helpers/site.ts";
+import { OTHER_ZONES, REPO, text } from "./helpers/site.ts";
 
 const run = promisify(execFile);
-// A zone ahead of UTC (+13 in January) and one behind (-8): local-time formatting
-// shows the day after or the day before in one of them.
-const ZONES = ["Pacific/Auckland", "America/Los_Angeles"];
 
 /** How YAML reads `date: 2018-01-10`, and a time late on New Year's Eve in UTC. */
 const CASES = [
@@ -58,18 +54,14 @@ describe("date formats", () => {
     });
   });
 
-  it.each(ZONES)("are the same under TZ=%s", async (zone) => {
+  it.each(OTHER_ZONES)("are the same under TZ=%s", async (zone) => {
     expect(await formatsInZone(zone)).toEqual(CASES.map(({ readable, iso, rfc3339, rfc822 }) => ({ readable, iso, rfc3339, rfc822 })));
   });
 });
 
-describe.each(ZONES)("pages built under TZ=%s", (zone) => {
-  let outputDir: string;
-  beforeAll(async () => {
-    outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
-    await buildInTimeZone(inject("blogSite").input, outputDir, zone);
-  });
-  afterAll(() => rm(outputDir, { recursive: true, force: true }));
+describe.each(OTHER_ZONES)("pages built under TZ=%s", (zone) => {
+  // Built by a fresh process under the zone, once for the run (test/helpers/global-setup.ts).
+  const outputDir = inject("blogSiteInZones")[zone]!;
 
   /** Every <time> on a page as [datetime, text]. */
   async function times(sitePath: string): Promise<Array<[string | null, string]>> {

@@ -63,8 +63,8 @@ const xmlTree = new XMLParser({
 
 let site: BuiltSite;
 beforeAll(async () => {
-  // The site's own address, whatever the environment of the test run says.
-  site = await buildSite({ env: { SITE_URL: undefined } });
+  // The shared build: the site's own address, whatever the environment of the test run says.
+  site = await buildSite();
 });
 afterAll(() => site.cleanup());
 

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,7 +31,8 @@ beforeAll(async () => {
   htmlFiles = site.paths
     .filter((sitePath) => sitePath.endsWith("/") || sitePath.endsWith(".html"))
     .map((sitePath) => path.join(site.outputDir, sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath));
-  controlFile = path.join(site.outputDir, "control-with-duplicate-id.html");
+  // Beside the build, not in it: the build is shared, read-only.
+  controlFile = path.join(await mkdtemp(path.join(tmpdir(), "blog-control-")), "control-with-duplicate-id.html");
   await writeFile(controlFile, (await readFile(htmlFiles[0]!, "utf8")).replace("<main ", '<p id="main">duplicate</p><main '));
   // vnu exits 1 when it finds errors; its JSON report on stderr is what matters.
   const run = await promisify(execFile)(JAVA, ["-jar", VNU_JAR, "--format", "json", controlFile, ...htmlFiles], { maxBuffer: 64 * 1024 * 1024 }).catch(
@@ -42,7 +44,10 @@ beforeAll(async () => {
   messages = (JSON.parse(run.stderr) as { messages: VnuMessage[] }).messages;
 });
 
-afterAll(() => site?.cleanup());
+afterAll(async () => {
+  await site?.cleanup();
+  if (controlFile) await rm(path.dirname(controlFile), { recursive: true, force: true });
+});
 
 function describeMessage(message: VnuMessage): string {
   const page = message.url ? path.relative(site.outputDir, new URL(message.url).pathname) : "?";

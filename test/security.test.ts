@@ -1,5 +1,3 @@
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveStatic, type StaticServer } from "../lib/tools/static-server.ts";
@@ -120,9 +118,6 @@ describe("the content security policy in Chromium", () => {
   const CONTROL = "/control-with-inline-script.html";
 
   beforeAll(async () => {
-    // A copy of the home page with an inline script: the policy must block it, which proves the listener hears.
-    const home = await site.read("/");
-    await writeFile(path.join(site.outputDir, CONTROL), home.replace("</body>", "<script>document.title = 'ran';</script></body>"));
     server = await serveStatic(site.outputDir);
     browser = await launchBrowser();
   });
@@ -146,6 +141,10 @@ describe("the content security policy in Chromium", () => {
 
   async function listeningPage(): Promise<Page> {
     const context = await browser.newContext();
+    // A copy of the home page with an inline script, served by the browser (the shared build stays as built):
+    // the policy must block it, which proves the listener hears.
+    const home = (await site.read("/")).replace("</body>", "<script>document.title = 'ran';</script></body>");
+    await context.route(server.origin + CONTROL, (route) => route.fulfill({ status: 200, contentType: "text/html", body: home }));
     // Init scripts are injected by the browser itself, outside the page's policy.
     await context.addInitScript(() => {
       document.addEventListener("securitypolicyviolation", (event) => {

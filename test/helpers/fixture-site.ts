@@ -13,6 +13,13 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const CONFIG = path.join(REPO, ".eleventy.js");
 
 /**
+ * Zones for proving that output does not follow the machine's zone: one ahead
+ * of UTC (+13 in January) and one behind (-8), so a date that follows the
+ * machine's zone moves to the next or the previous day in one of them.
+ */
+export const OTHER_ZONES = ["Pacific/Auckland", "America/Los_Angeles"] as const;
+
+/**
  * Builds a site with Eleventy's own command in a fresh Node process under the
  * time zone given, since a process reads its zone when it first uses Date.
  */

@@ -7,6 +7,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The fixture blog, built once for the whole run by test/helpers/global-setup.ts. */
     blogSite: { input: string; outputDir: string; paths: string[] };
+    /** The fixture blog built under each of OTHER_ZONES in a fresh process: zone → output folder. */
+    blogSiteInZones: Record<string, string>;
   }
 }
 
@@ -19,8 +21,9 @@ export function makeFixtureSite(options: FixtureOptions = {}): Promise<string> {
 }
 
 /**
- * Builds a site. With no options, the fixture blog's production build, built
- * once for the whole run and shared, read-only, by every suite that needs it;
+ * Builds a site. With no options, the fixture blog's production build for the
+ * site's own address (SITE_URL unset), built once for the whole run and shared,
+ * read-only, by every suite that needs it;
  * with `env` alone, the fixture blog built again with that environment.
  */
 export async function buildSite(options: Partial<BuildOptions> = {}): Promise<BuiltSite> {
