@@ -19,7 +19,28 @@ export const JEKYLL_CORPUS_HOSTS = { url: "https://blog.bittercoder.com", older:
 // A valid 1×1 PNG: the import and the build copy image files, and never decode them.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
 
-const WORDS = ["container", "service", "windsor", "castle", "component", "dependency", "release", "migration", "schema", "deploy", "cache", "query", "index", "queue", "message", "retry", "timeout", "lock", "thread", "config"];
+const WORDS = [
+  "container",
+  "service",
+  "windsor",
+  "castle",
+  "component",
+  "dependency",
+  "release",
+  "migration",
+  "schema",
+  "deploy",
+  "cache",
+  "query",
+  "index",
+  "queue",
+  "message",
+  "retry",
+  "timeout",
+  "lock",
+  "thread",
+  "config",
+];
 
 const pad = (value: number) => String(value).padStart(2, "0");
 
@@ -34,7 +55,7 @@ function imagePath(index: number, images: number): string {
 }
 
 function postDay(index: number): { year: number; month: number; day: number } {
-  return { year: 2004 + Math.floor(index / 36), month: 1 + Math.floor(index / 3) % 12, day: 1 + (index % 3) * 9 };
+  return { year: 2004 + Math.floor(index / 36), month: 1 + (Math.floor(index / 3) % 12), day: 1 + (index % 3) * 9 };
 }
 
 function postName(index: number): { file: string; slug: string } {
@@ -44,49 +65,92 @@ function postName(index: number): { file: string; slug: string } {
 }
 
 function htmlPost(index: number, size: JekyllCorpusSize): string {
+  return `${wordpressFrontMatter(index).join("\n")}\n${wordpressBody(index, size).join("\n")}\n`;
+}
+
+/** A WordPress export's front matter, as jekyll-import wrote it: its ids, author and dates, some posts in a series, some with comments. */
+function wordpressFrontMatter(index: number): string[] {
   const { year, month, day } = postDay(index);
-  const previous = index > 0 ? postName(index - 1).slug : undefined;
   const partOf = index % 10 < 4 ? { series: Math.floor(index / 10), part: (index % 10) + 1 } : undefined;
   const title = partOf ? `Series ${partOf.series} - Part ${partOf.part} - ${sentence(index, 3).slice(0, -1)}` : sentence(index, 5).slice(0, -1);
-  const comments = index % 3 === 0
-    ? ["comments:", ...[1, 2].flatMap((n) => [
+  return [
+    "---",
+    "layout: post",
+    "status: publish",
+    "published: true",
+    `title: ${JSON.stringify(title)}`,
+    "author:",
+    "  display_name: Alex Henderson",
+    "  login: bittercoder",
+    "author_login: bittercoder",
+    "author_email: alex@example.org",
+    `wordpress_id: ${1000 + index}`,
+    `wordpress_url: http://blog.bittercoder.com/?p=${1000 + index}`,
+    `date: '${year}-${pad(month)}-${pad(day)} 10:22:11 +1200'`,
+    `date_gmt: '${year}-${pad(month)}-${pad(day)} 22:22:11 +0000'`,
+    "categories:",
+    "- Uncategorized",
+    `- ${WORDS[index % 5]}`,
+    "tags:",
+    `- ${partOf ? `series-${partOf.series}` : WORDS[(index + 3) % WORDS.length]}`,
+    ...wordpressComments(index),
+    "---",
+  ];
+}
+
+/** Two readers' comments on every third post, with the email addresses the import must drop. */
+function wordpressComments(index: number): string[] {
+  if (index % 3 !== 0) return [];
+  const { year, month, day } = postDay(index);
+  return [
+    "comments:",
+    ...[1, 2].flatMap((n) => [
       `- id: ${index * 10 + n}`,
       `  author: Reader ${n}`,
       `  author_email: reader${n}.${index}@example.org`,
       `  author_url: http://reader${n}.example.org/`,
       `  date: '${year}-${pad(month)}-${pad(day)} 1${n}:00:00 +0000'`,
       `  content: "<p>${sentence(index + n, 12)}</p>"`,
-    ])]
-    : [];
-  const frontMatter = [
-    "---", "layout: post", "status: publish", "published: true", `title: ${JSON.stringify(title)}`,
-    "author:", "  display_name: Alex Henderson", "  login: bittercoder", "author_login: bittercoder", "author_email: alex@example.org",
-    `wordpress_id: ${1000 + index}`, `wordpress_url: http://blog.bittercoder.com/?p=${1000 + index}`,
-    `date: '${year}-${pad(month)}-${pad(day)} 10:22:11 +1200'`, `date_gmt: '${year}-${pad(month)}-${pad(day)} 22:22:11 +0000'`,
-    "categories:", "- Uncategorized", `- ${WORDS[index % 5]}`, "tags:", `- ${partOf ? `series-${partOf.series}` : WORDS[(index + 3) % WORDS.length]}`,
-    ...comments, "---",
+    ]),
   ];
+}
+
+/** WordPress-era HTML: an excerpt mark, a screenshot on an old host, code in <pre>, and links to the post before. */
+function wordpressBody(index: number, size: JekyllCorpusSize): string[] {
+  const previous = index > 0 ? postName(index - 1).slug : undefined;
   const host = index % 2 === 0 ? "http://blog.bittercoder.com" : `http://${JEKYLL_CORPUS_HOSTS.older}`;
-  const body = [
+  return [
     `<p>${sentence(index, 14)}<br />\n${sentence(index + 1, 12)}</p>`,
     "<!--more-->",
     `<p><img src="${host}/${imagePath(index, size.images)}" alt="Screenshot ${index}" width="640" height="480" /></p>`,
     ...Array.from({ length: 6 }, (_, n) => `<p>${sentence(index + n, 18)} ${sentence(index + n + 2, 15)}</p>`),
     `<pre>var container = new WindsorContainer();<br />container.AddComponent("service${index}", typeof(IService));<br />var service = container.Resolve&lt;IService&gt;();</pre>`,
-    previous ? `<p>Earlier: <a href="${host}/?p=${999 + index}">the post before</a>, and <a href="https://blog.bittercoder.com/${previous}/">again</a>.</p>` : "",
+    previous
+      ? `<p>Earlier: <a href="${host}/?p=${999 + index}">the post before</a>, and <a href="https://blog.bittercoder.com/${previous}/">again</a>.</p>`
+      : "",
     `<p><a href="http://example.com/reference/${index}">An external reference</a>.</p>`,
   ];
-  return `${frontMatter.join("\n")}\n${body.join("\n")}\n`;
 }
 
 function markdownPost(index: number, size: JekyllCorpusSize): string {
   return [
-    "---", "layout: post", `title: ${JSON.stringify(sentence(index, 4).slice(0, -1))}`, "tags: [kramdown]", "---",
-    `${sentence(index, 16)}[^1]`, "",
-    `![A screenshot]({{ site.baseurl }}/${imagePath(index, size.images)})`, "{: .center}", "",
-    "{% highlight csharp %}", `var answer = ${index};`, "{% endhighlight %}", "",
+    "---",
+    "layout: post",
+    `title: ${JSON.stringify(sentence(index, 4).slice(0, -1))}`,
+    "tags: [kramdown]",
+    "---",
+    `${sentence(index, 16)}[^1]`,
+    "",
+    `![A screenshot]({{ site.baseurl }}/${imagePath(index, size.images)})`,
+    "{: .center}",
+    "",
+    "{% highlight csharp %}",
+    `var answer = ${index};`,
+    "{% endhighlight %}",
+    "",
     ...Array.from({ length: 5 }, (_, n) => `${sentence(index + n, 20)}\n`),
-    "[^1]: A kramdown footnote.", "",
+    "[^1]: A kramdown footnote.",
+    "",
   ].join("\n");
 }
 
@@ -94,7 +158,10 @@ function markdownPost(index: number, size: JekyllCorpusSize): string {
 export async function writeJekyllCorpus(size: JekyllCorpusSize, parentDir = tmpdir()): Promise<string> {
   const dir = await mkdtemp(path.join(parentDir, "jekyll-corpus-"));
   await mkdir(path.join(dir, "_posts"), { recursive: true });
-  await writeFile(path.join(dir, "_config.yml"), `title: The bitter coder\nurl: "${JEKYLL_CORPUS_HOSTS.url}"\nbaseurl: ""\npermalink: /:title/\nmarkdown: kramdown\n`);
+  await writeFile(
+    path.join(dir, "_config.yml"),
+    `title: The bitter coder\nurl: "${JEKYLL_CORPUS_HOSTS.url}"\nbaseurl: ""\npermalink: /:title/\nmarkdown: kramdown\n`,
+  );
   for (let index = 0; index < size.posts; index++) {
     const { file } = postName(index);
     // One post in eight is a later kramdown post, as on a blog that moved to Jekyll.

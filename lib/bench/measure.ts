@@ -112,6 +112,78 @@ export interface EditSample {
  * names it) show the new title.
  */
 export async function measureEdits(siteDir: string, corpus: Corpus, edits: number): Promise<EditSample[]> {
+  const server = await startDevServer(siteDir);
+  try {
+    const post = corpus.posts.at(-1)!;
+    const edited: EditedPost = {
+      post,
+      sourceFile: path.join(siteDir, "posts", post.file),
+      original: corpus.files.get(post.file)!,
+      page: postPath(post.slug, undefined),
+      dependents: dependentPages(corpus, post),
+      output: (sitePath: string) => path.join(siteDir, "_dev-site", sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath),
+    };
+    if (!(await warmUp(edited.sourceFile, edited.original, edited.output(edited.page))))
+      throw new Error(`the dev server never rebuilt after an edit:\n${server.lastOutput(3000)}`);
+
+    const samples: EditSample[] = [];
+    for (let edit = 1; edit <= edits; edit++) {
+      samples.push(await timeEdit(edited, edit, server));
+      // Let the watcher settle, so one edit's rebuild does not overlap the next.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await writeFile(edited.sourceFile, edited.original);
+    return samples;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The post the bench edits, and the pages that show its title. */
+interface EditedPost {
+  post: GeneratedPost;
+  sourceFile: string;
+  original: string;
+  /** The post's own page. */
+  page: string;
+  /** The pages that name the post: its series page and feed, the site feed, the home page and its previous part. */
+  dependents: string[];
+  /** The file the dev server writes a site path to. */
+  output: (sitePath: string) => string;
+}
+
+function dependentPages(corpus: Corpus, post: GeneratedPost): string[] {
+  const series = seriesPaths(post.seriesSlug);
+  const dependents = [series.sitePath, series.feedPath, FEED_PATHS.atom, PAGE_PATHS.home];
+  const previous = corpus.posts.find((other) => other.seriesSlug === post.seriesSlug && other.part === post.part - 1);
+  if (previous) dependents.push(postPath(previous.slug, undefined));
+  return dependents;
+}
+
+/** Saves one edit and times it until the post's page, then every dependent page, shows it. */
+async function timeEdit({ post, sourceFile, original, page, dependents, output }: EditedPost, edit: number, server: DevServer): Promise<EditSample> {
+  const title = `${post.title} (edit ${edit})`;
+  const opening = `Edited opening, version ${edit}.`;
+  const text = editedPost(original, post, title, opening);
+  const saved = performance.now();
+  await writeFile(sourceFile, text);
+  const pageMs = await waitFor(async () => (await readOrEmpty(output(page))).includes(opening), saved, 30_000);
+  if (pageMs === undefined) throw new Error(`edit ${edit} never reached ${page}:\n${server.lastOutput(3000)}`);
+  const showsTitle = async (sitePath: string) => (await readOrEmpty(output(sitePath))).includes(escapeForHtml(title));
+  const dependentsMs = await waitFor(async () => (await Promise.all(dependents.map(showsTitle))).every(Boolean), saved, 10_000);
+  const stale =
+    dependentsMs === undefined ? (await Promise.all(dependents.map(async (sitePath) => ((await showsTitle(sitePath)) ? [] : [sitePath])))).flat() : [];
+  return { pageMs, dependentsMs, stale };
+}
+
+/** The dev server as the bench runs it: started and through its first build, with the end of its output for errors. */
+interface DevServer {
+  /** The last `stdoutChars` of its output, then the last 2,000 of its errors. */
+  lastOutput(stdoutChars: number): string;
+  stop(): Promise<void>;
+}
+
+async function startDevServer(siteDir: string): Promise<DevServer> {
   const port = await freePort();
   const child = spawn(process.execPath, nodeArguments(DEV_SERVER_CMD, [`--config=${SITE_CONFIG}`, "--input=.", "--output=_dev-site", `--port=${port}`]), {
     cwd: siteDir,
@@ -121,45 +193,20 @@ export async function measureEdits(siteDir: string, corpus: Corpus, edits: numbe
   const stdout = collect(child, "stdout");
   const stderr = collect(child, "stderr");
   const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
-  try {
-    const startedAt = performance.now();
-    const firstBuild = await waitFor(async () => /Watching/.test(stdout.text) || child.exitCode !== null, startedAt, 300_000, 50);
-    if (firstBuild === undefined || child.exitCode !== null) throw new Error(`the dev server did not start:\n${stdout.text.slice(-2000)}\n${stderr.text.slice(-2000)}`);
-
-    const post = corpus.posts.at(-1)!;
-    const previous = corpus.posts.find((other) => other.seriesSlug === post.seriesSlug && other.part === post.part - 1);
-    const sourceFile = path.join(siteDir, "posts", post.file);
-    const original = corpus.files.get(post.file)!;
-    const output = (sitePath: string) => path.join(siteDir, "_dev-site", sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath);
-    const series = seriesPaths(post.seriesSlug);
-    const dependents = [series.sitePath, series.feedPath, FEED_PATHS.atom, PAGE_PATHS.home];
-    if (previous) dependents.push(postPath(previous.slug, undefined));
-
-    if (!(await warmUp(sourceFile, original, output(postPath(post.slug, undefined))))) throw new Error(`the dev server never rebuilt after an edit:\n${stdout.text.slice(-3000)}\n${stderr.text.slice(-2000)}`);
-
-    const samples: EditSample[] = [];
-    for (let edit = 1; edit <= edits; edit++) {
-      const title = `${post.title} (edit ${edit})`;
-      const opening = `Edited opening, version ${edit}.`;
-      const text = editedPost(original, post, title, opening);
-      const saved = performance.now();
-      await writeFile(sourceFile, text);
-      const pageMs = await waitFor(async () => (await readOrEmpty(output(`/${post.slug}/`))).includes(opening), saved, 30_000);
-      if (pageMs === undefined) throw new Error(`edit ${edit} never reached /${post.slug}/:\n${stdout.text.slice(-3000)}\n${stderr.text.slice(-2000)}`);
-      const showsTitle = async (sitePath: string) => (await readOrEmpty(output(sitePath))).includes(escapeForHtml(title));
-      const dependentsMs = await waitFor(async () => (await Promise.all(dependents.map(showsTitle))).every(Boolean), saved, 10_000);
-      const stale = dependentsMs === undefined ? (await Promise.all(dependents.map(async (sitePath) => ((await showsTitle(sitePath)) ? [] : [sitePath])))).flat() : [];
-      samples.push({ pageMs, dependentsMs, stale });
-      // Let the watcher settle, so one edit's rebuild does not overlap the next.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    await writeFile(sourceFile, original);
-    return samples;
-  } finally {
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
+  const server: DevServer = {
+    lastOutput: (stdoutChars) => `${stdout.text.slice(-stdoutChars)}\n${stderr.text.slice(-2000)}`,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+  const firstBuild = await waitFor(async () => /Watching/.test(stdout.text) || child.exitCode !== null, performance.now(), 300_000, 50);
+  if (firstBuild === undefined || child.exitCode !== null) {
+    await server.stop();
+    throw new Error(`the dev server did not start:\n${server.lastOutput(2000)}`);
   }
+  return server;
 }
 
 /**
@@ -168,10 +215,15 @@ export async function measureEdits(siteDir: string, corpus: Corpus, edits: numbe
  */
 async function warmUp(sourceFile: string, original: string, pageFile: string): Promise<boolean> {
   const marker = "Warm-up edit.";
-  const warmed = await waitFor(async () => {
-    await writeFile(sourceFile, original.replace(BODY_MARKER, `${marker} ${performance.now()}`));
-    return waitFor(async () => (await readOrEmpty(pageFile)).includes(marker), performance.now(), 3_000, 20).then((ms) => ms !== undefined);
-  }, performance.now(), 120_000, 0);
+  const warmed = await waitFor(
+    async () => {
+      await writeFile(sourceFile, original.replace(BODY_MARKER, `${marker} ${performance.now()}`));
+      return waitFor(async () => (await readOrEmpty(pageFile)).includes(marker), performance.now(), 3_000, 20).then((ms) => ms !== undefined);
+    },
+    performance.now(),
+    120_000,
+    0,
+  );
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   return warmed !== undefined;
 }

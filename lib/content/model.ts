@@ -1,14 +1,14 @@
 import path from "node:path";
-import { checkLedger, readLedger } from "./feed-ledger.ts";
+import { checkLedger, readLedger, type FeedLedger } from "./feed-ledger.ts";
 import { formatIssue, IssueLog, quote } from "./issues.ts";
 import { groupByYear, indexNotes, indexTags, newestDate, newestFirst } from "./indexes.ts";
 import { loadPosts, loadSeriesDeclarations, loadSite, type PostRecord } from "./loading.ts";
 import { OutputPaths, tagPath, tagSlug } from "./paths.ts";
-import { buildSeries, planSeries } from "./series.ts";
+import { buildSeries, planSeries, type SeriesPlan } from "./series.ts";
 import { ImageStore } from "./images.ts";
 import { excuseKnownMissingImages, readKnownBrokenLinks } from "./known-broken-links.ts";
 import { listStaticFiles, staticFolders } from "./static-files.ts";
-import type { ContentModel, LoadOptions, Post, SeriesPart } from "./types.ts";
+import type { ContentModel, LoadOptions, Post, SeriesPart, Site } from "./types.ts";
 
 /*
  * The content model: reads the posts and data files (loading.ts), checks every
@@ -26,6 +26,25 @@ export { POSTS_DIR, SERIES_FILE, SITE_FILE } from "./sources.ts";
  */
 export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const log = new IssueLog();
+  const checked = await readAndCheck(options, log);
+  // Warnings first: a misspelt key (`serise:`) is often what caused the errors below it.
+  for (const warning of log.warnings) console.warn(`warning: ${formatIssue(warning)}`);
+  log.throwIfAny();
+  return buildModel(checked, log.warnings);
+}
+
+/** What the model is made of, once every document and every rule across them is checked. */
+interface CheckedContent {
+  site: Site;
+  records: PostRecord[];
+  plans: SeriesPlan[];
+  feedLedger: FeedLedger;
+  staticFiles: Map<string, string>;
+  images: ImageStore;
+}
+
+/** Reads every input and checks it, each problem into `log`; throws only when the site settings cannot be read. */
+async function readAndCheck(options: LoadOptions, log: IssueLog): Promise<CheckedContent> {
   const inputDir = path.resolve(options.inputDir);
   const site = await loadSite(inputDir, log, options.deploymentUrl);
   const declarations = await loadSeriesDeclarations(inputDir, log);
@@ -34,8 +53,16 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const staticPathOf = new Map([...staticFiles].map(([sitePath, file]) => [file, sitePath]));
   const images = new ImageStore(inputDir, (file) => staticPathOf.get(file));
 
-  const now = options.now ?? new Date();
-  const reading = { urls: site!.urls, includeDrafts: options.includeDrafts, oneOffBuild: options.oneOffBuild ?? false, inputDir, staticFiles, images, now, timeZone: site!.timeZone ?? "UTC" };
+  const reading = {
+    urls: site!.urls,
+    includeDrafts: options.includeDrafts,
+    oneOffBuild: options.oneOffBuild ?? false,
+    inputDir,
+    staticFiles,
+    images,
+    now: options.now ?? new Date(),
+    timeZone: site!.timeZone ?? "UTC",
+  };
   const records = await loadPosts(inputDir, reading, log);
   excuseKnownMissingImages(log, await readKnownBrokenLinks(inputDir, log));
   checkOutputPaths(records, staticFiles.keys(), log);
@@ -43,10 +70,11 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const feedLedger = await readLedger(inputDir, log);
   checkLedger(feedLedger, records, log);
   const plans = planSeries(records, declarations, log);
-  // Warnings first: a misspelt key (`serise:`) is often what caused the errors below it.
-  for (const warning of log.warnings) console.warn(`warning: ${formatIssue(warning)}`);
-  log.throwIfAny();
+  return { site: site!, records, plans, feedLedger, staticFiles, images };
+}
 
+/** Makes each post once, with its place in a series, and the indexes pages and feeds read. */
+function buildModel({ site, records, plans, feedLedger, staticFiles, images }: CheckedContent, warnings: ContentModel["warnings"]): ContentModel {
   const parts = new Map<PostRecord, Post>();
   const series = plans.map((plan) =>
     buildSeries(plan, (record, seriesPart) => {
@@ -58,7 +86,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
   const all = records.map((record) => parts.get(record) ?? makePost(record, undefined));
   const posts = all.filter((post) => post.published).sort(newestFirst);
   return {
-    site: site!,
+    site,
     posts,
     scheduled: all.filter((post) => post.scheduled && !post.draft).sort((a, b) => a.date.getTime() - b.date.getTime()),
     series,
@@ -68,7 +96,7 @@ export async function loadContent(options: LoadOptions): Promise<ContentModel> {
     lastUpdated: newestDate(posts),
     byFile: new Map(all.map((post) => [post.file, post])),
     bySitePath: new Map(posts.map((post) => [post.sitePath, post])),
-    warnings: log.warnings,
+    warnings,
     feedLedger,
     staticFiles,
     images,
@@ -108,7 +136,13 @@ function checkTagSlugs(posts: readonly PostRecord[], log: IssueLog): void {
       const first = bySlug.get(slug);
       if (!first) bySlug.set(slug, { name, post });
       else if (!sameTag(first.name, name)) {
-        log.error({ file: post.file, line: post.fieldLines.tags, field: "tags", found: quote(name), expected: `expected tags with pages of their own, but ${quote(name)} and ${quote(first.name)} (${first.post.file}) would share ${tagPath(name)}; rename one of them` });
+        log.error({
+          file: post.file,
+          line: post.fieldLines.tags,
+          field: "tags",
+          found: quote(name),
+          expected: `expected tags with pages of their own, but ${quote(name)} and ${quote(first.name)} (${first.post.file}) would share ${tagPath(name)}; rename one of them`,
+        });
       }
     }
   }

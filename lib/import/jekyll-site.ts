@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { IANAZone } from "luxon";
 import { NOT_STATIC, STATIC_FOLDER } from "../content/static-files.ts";
@@ -35,30 +35,69 @@ const MARKUP = /\.(?:md|markdown|mkd|mkdn|html|htm)$/i;
 const GENERATED_PAGES = new Set(["index.html", "index.md", "feed.xml", "atom.xml", "sitemap.xml", "404.html", "404.md"]);
 
 export function readJekyllSite(root: string): JekyllSite {
+  const config = readConfig(root);
+  const settings = readSettings(config);
+  const topLevel = readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  const postFolders = findPostFolders(root, topLevel);
+  return {
+    root,
+    config,
+    ...settings,
+    postFiles: postFolders.flatMap((folder) => listFiles(root, folder)),
+    pageFiles: findPageFiles(root, topLevel),
+    ...sortStaticFolders(root, topLevel, postFolders),
+  };
+}
+
+function readConfig(root: string): Record<string, unknown> {
   let configText: string;
   try {
     configText = readFileSync(path.join(root, "_config.yml"), "utf8");
   } catch {
     throw new ImportError(`${root}: found no _config.yml; expected the folder of a Jekyll site (the one with _config.yml and _posts/)`);
   }
-  let config: Record<string, unknown>;
   try {
     const parsed = parseYaml(configText);
-    config = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   } catch (error) {
     throw new ImportError(`_config.yml: ${(error as Error).message}; fix the YAML and import again`);
   }
+}
+
+/** The settings of _config.yml the import uses, each with Jekyll's default. */
+function readSettings(config: Record<string, unknown>): Pick<JekyllSite, "url" | "baseurl" | "permalink" | "timeZone"> {
   const url = typeof config.url === "string" && config.url.trim() !== "" ? config.url.trim().replace(/\/+$/, "") : undefined;
   const baseurl = typeof config.baseurl === "string" ? config.baseurl.trim().replace(/\/+$/, "") : "";
   const permalink = typeof config.permalink === "string" && config.permalink.trim() !== "" ? config.permalink.trim() : "date";
 
   const timeZone = typeof config.timezone === "string" && config.timezone.trim() !== "" ? config.timezone.trim() : undefined;
-  if (timeZone !== undefined && !IANAZone.isValidZone(timeZone)) throw new ImportError(`_config.yml: timezone: found ${JSON.stringify(timeZone)}; expected an IANA time zone like Pacific/Auckland; correct it and import again`);
+  if (timeZone !== undefined && !IANAZone.isValidZone(timeZone))
+    throw new ImportError(
+      `_config.yml: timezone: found ${JSON.stringify(timeZone)}; expected an IANA time zone like Pacific/Auckland; correct it and import again`,
+    );
+  return { url, baseurl, permalink, timeZone };
+}
 
-  const topLevel = readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  const postFolders = ["_posts", ...topLevel.filter((entry) => entry.isDirectory() && !entry.name.startsWith("_") && !entry.name.startsWith(".") && isDirectory(path.join(root, entry.name, "_posts"))).map((entry) => `${entry.name}/_posts`)];
+/** `_posts/`, and each `<category>/_posts/` beside it. */
+function findPostFolders(root: string, topLevel: readonly Dirent[]): string[] {
+  const postFolders = [
+    "_posts",
+    ...topLevel
+      .filter(
+        (entry) => entry.isDirectory() && !entry.name.startsWith("_") && !entry.name.startsWith(".") && isDirectory(path.join(root, entry.name, "_posts")),
+      )
+      .map((entry) => `${entry.name}/_posts`),
+  ];
   if (!isDirectory(path.join(root, "_posts"))) throw new ImportError(`${root}: found no _posts/ folder; expected the folder of a Jekyll site`);
+  return postFolders;
+}
 
+/** Top-level folders of static files: those this site can publish at the same path, and those it cannot. */
+function sortStaticFolders(
+  root: string,
+  topLevel: readonly Dirent[],
+  postFolders: readonly string[],
+): Pick<JekyllSite, "staticFolders" | "unpublishableFolders"> {
   const staticFolders: string[] = [];
   const unpublishableFolders: string[] = [];
   for (const entry of topLevel) {
@@ -68,10 +107,21 @@ export function readJekyllSite(root: string): JekyllSite {
     if (STATIC_FOLDER.test(entry.name) && !NOT_STATIC.includes(entry.name)) staticFolders.push(entry.name);
     else unpublishableFolders.push(entry.name);
   }
-  const pageFiles = topLevel
-    .filter((entry) => entry.isFile() && MARKUP.test(entry.name) && !GENERATED_PAGES.has(entry.name) && !/^readme\./i.test(entry.name) && hasFrontMatter(path.join(root, entry.name)))
+  return { staticFolders, unpublishableFolders };
+}
+
+/** Top-level pages with front matter, but for those Jekyll's plugins generate and READMEs. */
+function findPageFiles(root: string, topLevel: readonly Dirent[]): string[] {
+  return topLevel
+    .filter(
+      (entry) =>
+        entry.isFile() &&
+        MARKUP.test(entry.name) &&
+        !GENERATED_PAGES.has(entry.name) &&
+        !/^readme\./i.test(entry.name) &&
+        hasFrontMatter(path.join(root, entry.name)),
+    )
     .map((entry) => entry.name);
-  return { root, config, url, baseurl, permalink, timeZone, postFiles: postFolders.flatMap((folder) => listFiles(root, folder)), pageFiles, staticFolders, unpublishableFolders };
 }
 
 function isDirectory(target: string): boolean {

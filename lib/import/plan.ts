@@ -70,18 +70,9 @@ const IMAGE = /\.(?:png|jpe?g|gif|webp|avif|svg|bmp|ico)$/i;
 /** Reads the whole Jekyll site and decides every file to write, without writing any. */
 export function planImport(options: ImportOptions): ImportPlan {
   const site = readJekyllSite(options.source);
-  const report: ImportReport = { posts: { markdown: 0, html: 0 }, drafts: 0, comments: 0, imagesCopied: 0, filesCopied: 0, linksRewritten: 0, brokenReferences: [], skipped: [], unchanged: 0, badInputs: [], attention: [], droppedKeys: new Map(), pages: 0, series: [] };
+  const report = emptyReport();
   const sources = readSources(site, report);
-  const hosts = ownHosts(site, options.hosts ?? []);
-  const own: OwnLinks = {
-    hosts,
-    baseurl: site.baseurl,
-    oldAddresses: new Map(sources.flatMap((post) => {
-      const old = oldAddressOf(post, hosts);
-      return old === undefined ? [] : [[old, post.url] as const];
-    })),
-    postsBySlug: new Map(sources.map((post) => [post.slug, post.url])),
-  };
+  const own = ownLinks(site, sources, options.hosts ?? []);
   const postUrls = new Map(sources.map((post) => [post.name, site.baseurl + post.url]));
   const converted: ConvertedPost[] = [];
   for (const post of sources) {
@@ -91,14 +82,14 @@ export function planImport(options: ImportOptions): ImportPlan {
   }
 
   const declaredSeries = new Set(Object.keys(readJson<Record<string, unknown>>(options.target, SERIES_FILE) ?? {}));
-  report.series = proposeSeries(converted.map((post) => ({ slug: post.slug, title: post.title, tags: post.tags, date: post.date.iso })), declaredSeries);
+  report.series = proposeSeries(
+    converted.map((post) => ({ slug: post.slug, title: post.title, tags: post.tags, date: post.date.iso })),
+    declaredSeries,
+  );
   const writes: PlannedWrite[] = [];
   const written = planPosts(converted, options, report, writes);
   const copied = planStaticFiles(site, options.target, report, writes);
-  const registered = readStaticFolders(options.target);
-  const staticFolders = site.staticFolders.filter((folder) => !registered.includes(folder));
-  for (const folder of site.unpublishableFolders) report.attention.push({ file: `${folder}/`, message: `a folder of static files, not copied: ${folder}/ belongs to this site's generator; move what is still linked into images/ and change the links` });
-
+  const staticFolders = newStaticFolders(site, options.target, report);
   const pages = planPages(site, { own, postUrls, posts: converted, copied }, options.target, report, writes);
 
   const known = knownPaths(options.target, converted, copied, pages);
@@ -106,6 +97,52 @@ export function planImport(options: ImportOptions): ImportPlan {
   planDataFiles(options, written, pages, report, writes);
   planTimeZone(site, options.target, report, writes);
   return { writes, staticFolders, report };
+}
+
+function emptyReport(): ImportReport {
+  return {
+    posts: { markdown: 0, html: 0 },
+    drafts: 0,
+    comments: 0,
+    imagesCopied: 0,
+    filesCopied: 0,
+    linksRewritten: 0,
+    brokenReferences: [],
+    skipped: [],
+    unchanged: 0,
+    badInputs: [],
+    attention: [],
+    droppedKeys: new Map(),
+    pages: 0,
+    series: [],
+  };
+}
+
+/** What makes a link one to the blog itself: its hosts, its base URL, and its posts' old addresses and slugs. */
+function ownLinks(site: JekyllSite, sources: readonly SourcePost[], extraHosts: readonly string[]): OwnLinks {
+  const hosts = ownHosts(site, extraHosts);
+  return {
+    hosts,
+    baseurl: site.baseurl,
+    oldAddresses: new Map(
+      sources.flatMap((post) => {
+        const old = oldAddressOf(post, hosts);
+        return old === undefined ? [] : [[old, post.url] as const];
+      }),
+    ),
+    postsBySlug: new Map(sources.map((post) => [post.slug, post.url])),
+  };
+}
+
+/** The old site's static folders this site does not publish yet; those it cannot publish are named in the report. */
+function newStaticFolders(site: JekyllSite, target: string, report: ImportReport): string[] {
+  const registered = readStaticFolders(target);
+  for (const folder of site.unpublishableFolders)
+    report.attention.push({
+      file: `${folder}/`,
+      message: `a folder of static files, not copied: ${folder}/ belongs to this site's generator; move what is still linked into images/ and change the links`,
+    });
+  return site.staticFolders.filter((folder) => !registered.includes(folder));
 }
 
 function ownHosts(site: JekyllSite, extra: readonly string[]): Set<string> {
@@ -128,7 +165,11 @@ function readSources(site: JekyllSite, report: ImportReport): SourcePost[] {
       continue;
     }
     const first = bySlug.get(post.slug.toLowerCase());
-    if (first) report.badInputs.push({ file, message: `found the slug "${post.slug}", which ${first.source} has too; only ${first.source} was imported (rename one file, or give it a slug:, and import again)` });
+    if (first)
+      report.badInputs.push({
+        file,
+        message: `found the slug "${post.slug}", which ${first.source} has too; only ${first.source} was imported (rename one file, or give it a slug:, and import again)`,
+      });
     else bySlug.set(post.slug.toLowerCase(), post);
   }
   return [...bySlug.values()];
@@ -145,7 +186,12 @@ function postFile(post: ConvertedPost, series?: { slug: string; part: number }):
  * author's post is never overwritten. The import's own earlier output, still
  * as it wrote it, may be brought up to date (to add its series).
  */
-function planPosts(posts: readonly ConvertedPost[], options: ImportOptions, report: ImportReport, writes: PlannedWrite[]): Array<ConvertedPost & { file: string; content: string; created: boolean }> {
+function planPosts(
+  posts: readonly ConvertedPost[],
+  options: ImportOptions,
+  report: ImportReport,
+  writes: PlannedWrite[],
+): Array<ConvertedPost & { file: string; content: string; created: boolean }> {
   const parts = new Map<string, { slug: string; part: number }>();
   if (options.applySeries) for (const proposal of report.series) for (const [slug, part] of proposal.parts) parts.set(slug, { slug: proposal.slug, part });
   const planned: Array<ConvertedPost & { file: string; content: string; created: boolean }> = [];
@@ -155,7 +201,10 @@ function planPosts(posts: readonly ConvertedPost[], options: ImportOptions, repo
     const other = `${POSTS_DIR}/${post.slug}.${post.format === "md" ? "html" : "md"}`;
     const existing = readText(options.target, file);
     if (existsSync(path.join(options.target, other)) || (existing !== undefined && existing !== content && existing !== postFile(post))) {
-      report.skipped.push({ file: post.source, message: `${existsSync(path.join(options.target, other)) ? other : file} already exists and was left as it is` });
+      report.skipped.push({
+        file: post.source,
+        message: `${existsSync(path.join(options.target, other)) ? other : file} already exists and was left as it is`,
+      });
       continue;
     }
     const created = existing !== content;
@@ -169,7 +218,12 @@ function planPosts(posts: readonly ConvertedPost[], options: ImportOptions, repo
     for (const key of post.droppedKeys) report.droppedKeys.set(key, (report.droppedKeys.get(key) ?? 0) + 1);
     for (const note of post.notes) report.attention.push({ file: post.source, line: note.line, message: note.message });
     const bodyStart = bodyStartLine(content, post.text);
-    for (const line of post.imagesWithoutAlt) report.attention.push({ file, line: bodyStart + line, message: `an image without alt text on the old blog, imported with alt="" and ${ALT_MISSING_MARK}: write what it shows in alt (or keep alt="" if it is decorative) and remove the mark` });
+    for (const line of post.imagesWithoutAlt)
+      report.attention.push({
+        file,
+        line: bodyStart + line,
+        message: `an image without alt text on the old blog, imported with alt="" and ${ALT_MISSING_MARK}: write what it shows in alt (or keep alt="" if it is decorative) and remove the mark`,
+      });
   }
   return planned;
 }
@@ -222,7 +276,9 @@ function sitePostUrls(target: string): Map<string, string> {
 function sitePageUrls(target: string): Map<string, string> {
   const templates = [
     ...(existsSync(path.join(target, PAGES_DIR)) ? listFiles(target, PAGES_DIR) : []),
-    ...readdirSync(target, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name),
+    ...readdirSync(target, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name),
   ].filter((file) => /\.(?:njk|md)$/.test(file) && !/^readme\./i.test(file));
   const urls = new Map<string, string>();
   for (const file of templates) {
@@ -242,7 +298,13 @@ function literalPermalink(text: string | undefined): string | undefined {
  * already have is skipped and listed, as is one whose file the author has
  * written differently.
  */
-function planPages(site: JekyllSite, sources: { own: OwnLinks; postUrls: ReadonlyMap<string, string>; posts: readonly ConvertedPost[]; copied: readonly string[] }, target: string, report: ImportReport, writes: PlannedWrite[]): ConvertedPage[] {
+function planPages(
+  site: JekyllSite,
+  sources: { own: OwnLinks; postUrls: ReadonlyMap<string, string>; posts: readonly ConvertedPost[]; copied: readonly string[] },
+  target: string,
+  report: ImportReport,
+  writes: PlannedWrite[],
+): ConvertedPage[] {
   const converted: ConvertedPage[] = [];
   for (const file of site.pageFiles) {
     const page = convertPage(site, file, readFileSync(path.join(site.root, file)), sources.own, sources.postUrls);
@@ -260,8 +322,13 @@ function planPages(site: JekyllSite, sources: { own: OwnLinks; postUrls: Readonl
   for (const page of converted) {
     const taken = outputs.claimFolder(page.url, `the page ${page.file}`);
     const existing = readText(target, page.file);
-    if (taken) report.skipped.push({ file: page.source, message: `its URL ${page.url} is taken: ${taken.path} belongs to ${taken.owner}. It was not imported; move what is still wanted there` });
-    else if (existing !== undefined && existing !== page.content) report.skipped.push({ file: page.source, message: `${page.file} already exists and was left as it is` });
+    if (taken)
+      report.skipped.push({
+        file: page.source,
+        message: `its URL ${page.url} is taken: ${taken.path} belongs to ${taken.owner}. It was not imported; move what is still wanted there`,
+      });
+    else if (existing !== undefined && existing !== page.content)
+      report.skipped.push({ file: page.source, message: `${page.file} already exists and was left as it is` });
     else {
       if (existing === undefined) writes.push({ path: page.file, content: page.content });
       else report.unchanged++;
@@ -291,7 +358,13 @@ function brokenReferences(document: { file: string; content: string; text: strin
 }
 
 /** The feed-id ledger, the known-broken-links ledger and the series, merged with what the site has. */
-function planDataFiles(options: ImportOptions, posts: ReadonlyArray<ConvertedPost & { file: string; created: boolean }>, pages: readonly ConvertedPage[], report: ImportReport, writes: PlannedWrite[]): void {
+function planDataFiles(
+  options: ImportOptions,
+  posts: ReadonlyArray<ConvertedPost & { file: string; created: boolean }>,
+  pages: readonly ConvertedPage[],
+  report: ImportReport,
+  writes: PlannedWrite[],
+): void {
   const created = posts.filter((post) => post.created);
   const planJson = (file: string, before: unknown, after: unknown) => {
     const text = `${JSON.stringify(after, null, 2)}\n`;
@@ -304,15 +377,24 @@ function planDataFiles(options: ImportOptions, posts: ReadonlyArray<ConvertedPos
   for (const post of created.filter((candidate) => !candidate.draft)) {
     const id = jekyllPostId(post.url, post.slug);
     const holder = nextLedger[id];
-    if (holder && holder.file !== post.file) report.attention.push({ file: post.file, message: `its feed id ${id} is recorded for ${holder.file} in ${LEDGER_FILE}; the build will refuse one of them until one is renamed` });
+    if (holder && holder.file !== post.file)
+      report.attention.push({
+        file: post.file,
+        message: `its feed id ${id} is recorded for ${holder.file} in ${LEDGER_FILE}; the build will refuse one of them until one is renamed`,
+      });
     else nextLedger[id] = { file: post.file, title: post.title };
   }
   planJson(LEDGER_FILE, ledger, sortKeys(nextLedger));
 
   const broken = readJson<KnownBrokenLink[]>(options.target, BROKEN_LINKS_FILE);
-  const rewrittenFiles = new Set([...created.map((post) => post.file), ...pages.filter((page) => writes.some((write) => write.path === page.file)).map((page) => page.file)]);
+  const rewrittenFiles = new Set([
+    ...created.map((post) => post.file),
+    ...pages.filter((page) => writes.some((write) => write.path === page.file)).map((page) => page.file),
+  ]);
   const createdReferences = report.brokenReferences.filter((entry) => rewrittenFiles.has(entry.file));
-  const nextBroken = [...(broken ?? []).filter((entry) => !rewrittenFiles.has(entry.file)), ...createdReferences].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.link.localeCompare(b.link));
+  const nextBroken = [...(broken ?? []).filter((entry) => !rewrittenFiles.has(entry.file)), ...createdReferences].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.link.localeCompare(b.link),
+  );
   planJson(BROKEN_LINKS_FILE, broken, nextBroken);
 
   if (options.applySeries && report.series.length > 0) {
@@ -333,9 +415,15 @@ function planTimeZone(site: JekyllSite, target: string, report: ImportReport, wr
   if (site.timeZone === undefined || settings === undefined || settings.timeZone === site.timeZone) return;
   if (settings.timeZone === undefined || settings.timeZone === "UTC") {
     writes.push({ path: SITE_FILE, content: `${JSON.stringify({ ...settings, timeZone: site.timeZone }, null, 2)}\n` });
-    report.attention.push({ file: SITE_FILE, message: `timeZone set to ${JSON.stringify(site.timeZone)}, the old blog's timezone: in _config.yml, so posts show on the days they did there` });
+    report.attention.push({
+      file: SITE_FILE,
+      message: `timeZone set to ${JSON.stringify(site.timeZone)}, the old blog's timezone: in _config.yml, so posts show on the days they did there`,
+    });
   } else {
-    report.attention.push({ file: SITE_FILE, message: `timeZone is ${JSON.stringify(settings.timeZone)}, but the old blog's _config.yml has timezone: ${site.timeZone}; posts with a plain day may show a day apart from the old blog. Set timeZone to ${JSON.stringify(site.timeZone)} if that is where the posts were written` });
+    report.attention.push({
+      file: SITE_FILE,
+      message: `timeZone is ${JSON.stringify(settings.timeZone)}, but the old blog's _config.yml has timezone: ${site.timeZone}; posts with a plain day may show a day apart from the old blog. Set timeZone to ${JSON.stringify(site.timeZone)} if that is where the posts were written`,
+    });
   }
 }
 
@@ -343,7 +431,8 @@ export function seriesDeclaration(proposal: SeriesProposal): Record<string, unkn
   return { title: proposal.title, description: proposal.description, ...(proposal.gaps.length > 0 ? { gaps: proposal.gaps } : {}) };
 }
 
-const isEmpty = (value: unknown) => (Array.isArray(value) ? value.length === 0 : typeof value === "object" && value !== null && Object.keys(value).length === 0);
+const isEmpty = (value: unknown) =>
+  Array.isArray(value) ? value.length === 0 : typeof value === "object" && value !== null && Object.keys(value).length === 0;
 const sortKeys = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 
 function readText(root: string, file: string): string | undefined {

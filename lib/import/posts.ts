@@ -50,11 +50,29 @@ export interface BadInput {
 
 const POST_NAME = /^(\d{4}-\d{2}-\d{2})-(.+)\.(md|markdown|mkd|mkdn|html|htm)$/i;
 /** Keys this import reads into the site's own fields. */
-const MAPPED_KEYS = new Set(["title", "date", "tags", "categories", "category", "published", "excerpt", "description", "permalink", "slug", "comments", "excerpt_separator", "last_modified_at"]);
+const MAPPED_KEYS = new Set([
+  "title",
+  "date",
+  "tags",
+  "categories",
+  "category",
+  "published",
+  "excerpt",
+  "description",
+  "permalink",
+  "slug",
+  "comments",
+  "excerpt_separator",
+  "last_modified_at",
+]);
 
 const asList = (value: unknown): string[] => {
   if (typeof value === "string") return value.split(/\s+/).filter(Boolean); // Jekyll splits a string of tags on spaces.
-  if (Array.isArray(value)) return value.filter((item) => typeof item === "string" || typeof item === "number").map((item) => String(item).trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .filter((item) => typeof item === "string" || typeof item === "number")
+      .map((item) => String(item).trim())
+      .filter(Boolean);
   return [];
 };
 
@@ -62,22 +80,54 @@ const asList = (value: unknown): string[] => {
 export function readSourcePost(site: JekyllSite, source: string, bytes: Buffer): SourcePost | BadInput {
   const fileName = path.posix.basename(source);
   const named = POST_NAME.exec(fileName);
-  if (!named) return { file: source, message: `found a file name without a date; expected YYYY-MM-DD-<slug>.md|.markdown|.html, the name Jekyll reads a post's date from (Jekyll skipped this file)` };
+  if (!named)
+    return {
+      file: source,
+      message: `found a file name without a date; expected YYYY-MM-DD-<slug>.md|.markdown|.html, the name Jekyll reads a post's date from (Jekyll skipped this file)`,
+    };
   const document = readSourceDocument(source, bytes);
   if (isBadInput(document)) return document;
   const { data: fields, text } = document;
   const fileDate = parseJekyllDate(named[1], site.timeZone);
   const date = fields.date === undefined ? fileDate : parseJekyllDate(fields.date, site.timeZone);
-  if (!date) return { file: source, line: lineOfKey(text, "date"), message: `date: found ${JSON.stringify(String(fields.date ?? named[1]))}; expected a date like 2007-04-19 10:22:11 +0000` };
+  if (!date)
+    return {
+      file: source,
+      line: lineOfKey(text, "date"),
+      message: `date: found ${JSON.stringify(String(fields.date ?? named[1]))}; expected a date like 2007-04-19 10:22:11 +0000`,
+    };
   const slug = typeof fields.slug === "string" && fields.slug.trim() !== "" ? fields.slug.trim() : named[2]!;
-  if (!SLUG.test(slug)) return { file: source, message: `found the slug ${JSON.stringify(slug)}; expected lower-case letters and digits joined by hyphens, the site's rule for post file names. Renaming it (e.g. to ${suggestSlug(slug)}) changes its URL and feed id, so it was not imported: rename it in the source, or give it a slug:, and import again` };
-  const folderCategories = path.posix.dirname(source).split("/").filter((part) => part !== "_posts" && part !== ".");
-  const categories = [...folderCategories, ...asList(fields.categories ?? fields.category)];
-  const input = { slug, date: date.wall, categories };
-  const permalink = typeof fields.permalink === "string" && fields.permalink.trim() !== "" ? fields.permalink.trim() : undefined;
-  const url = permalink === undefined ? jekyllPostUrl(site.permalink, input) : permalink.includes(":") ? jekyllPostUrl(permalink, input) : permalink.startsWith("/") ? permalink : `/${permalink}`;
+  if (!SLUG.test(slug))
+    return {
+      file: source,
+      message: `found the slug ${JSON.stringify(slug)}; expected lower-case letters and digits joined by hyphens, the site's rule for post file names. Renaming it (e.g. to ${suggestSlug(slug)}) changes its URL and feed id, so it was not imported: rename it in the source, or give it a slug:, and import again`,
+    };
+  const url = jekyllUrl(site, source, fields, slug, date);
   const format = /\.html?$/i.test(fileName) ? "html" : "md";
-  return { source, name: fileName.replace(/\.[^.]+$/, ""), slug, format, url, date, data: fields, body: document.body, bodyLineOffset: document.bodyLineOffset };
+  return {
+    source,
+    name: fileName.replace(/\.[^.]+$/, ""),
+    slug,
+    format,
+    url,
+    date,
+    data: fields,
+    body: document.body,
+    bodyLineOffset: document.bodyLineOffset,
+  };
+}
+
+/** Where Jekyll published a post: by its own `permalink:` (a style or a path), or by the site's style. */
+function jekyllUrl(site: JekyllSite, source: string, fields: Record<string, unknown>, slug: string, date: ImportedDate): string {
+  const folderCategories = path.posix
+    .dirname(source)
+    .split("/")
+    .filter((part) => part !== "_posts" && part !== ".");
+  const input = { slug, date: date.wall, categories: [...folderCategories, ...asList(fields.categories ?? fields.category)] };
+  const permalink = typeof fields.permalink === "string" && fields.permalink.trim() !== "" ? fields.permalink.trim() : undefined;
+  if (permalink === undefined) return jekyllPostUrl(site.permalink, input);
+  if (permalink.includes(":")) return jekyllPostUrl(permalink, input);
+  return permalink.startsWith("/") ? permalink : `/${permalink}`;
 }
 
 /** A Jekyll source file's front matter and body, as read: posts and pages alike. */
@@ -153,7 +203,19 @@ export function convertPost(site: JekyllSite, post: SourcePost, own: OwnLinks, p
     ...(comments.comments.length > 0 ? { comments: comments.comments } : {}),
   };
   const droppedKeys = Object.keys(data).filter((key) => !MAPPED_KEYS.has(key));
-  return { ...post, title, tags, draft, comments: comments.comments, fields, text, linksRewritten: body.linksRewritten, droppedKeys, notes, imagesWithoutAlt: marked.lines };
+  return {
+    ...post,
+    title,
+    tags,
+    draft,
+    comments: comments.comments,
+    fields,
+    text,
+    linksRewritten: body.linksRewritten,
+    droppedKeys,
+    notes,
+    imagesWithoutAlt: marked.lines,
+  };
 }
 
 /** A body converted for this site: Liquid resolved, kramdown's attribute lists dropped, the old blog's links made site paths. */
@@ -164,7 +226,12 @@ export interface ConvertedBody {
 }
 
 /** Converts a post's or a page's body; returns the Liquid it cannot convert as bad inputs. */
-export function convertBody(site: JekyllSite, document: { source: string; format: "md" | "html"; body: string; bodyLineOffset: number; excerptSeparator?: string }, own: OwnLinks, postUrls: ReadonlyMap<string, string>): ConvertedBody | BadInput[] {
+export function convertBody(
+  site: JekyllSite,
+  document: { source: string; format: "md" | "html"; body: string; bodyLineOffset: number; excerptSeparator?: string },
+  own: OwnLinks,
+  postUrls: ReadonlyMap<string, string>,
+): ConvertedBody | BadInput[] {
   const liquid = convertLiquid(document.body, document.format, { site: site.config, postUrls, lineOffset: document.bodyLineOffset });
   if (liquid.errors.length > 0) return liquid.errors.map((error) => ({ file: document.source, line: error.line, message: error.message }));
   let text = liquid.text;
@@ -188,12 +255,19 @@ function dedupe(tags: string[]): string[] {
 }
 
 function stripTags(html: string): string {
-  return html.replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim();
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** Jekyll's title for a post without one: the slug's words, capitalised. */
 export function titleFromSlug(slug: string): string {
-  return slug.split(/[-_]+/).filter(Boolean).map((word) => word[0]!.toUpperCase() + word.slice(1)).join(" ");
+  return slug
+    .split(/[-_]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join(" ");
 }
 
 function lineOfKey(text: string, key: string): number | undefined {

@@ -98,6 +98,11 @@ export function scanPage(html: string): PageLinks {
   return reader.page;
 }
 
+/** A link check issue; one about a link to nowhere names the site path it points at, and the page it is on. */
+export interface LinkIssue extends ContentIssue {
+  missingTarget?: { sitePath: string; pageUrl: string };
+}
+
 /**
  * Every internal link and #fragment in the built site must land somewhere.
  * Runs after each build over the rendered output (no re-reading from disk).
@@ -105,57 +110,91 @@ export function scanPage(html: string): PageLinks {
  * links are checked as soon as it is scanned and then let go; only a fragment
  * on a page not yet read waits, for that page's ids.
  */
-/** A link check issue; one about a link to nowhere names the site path it points at, and the page it is on. */
-export interface LinkIssue extends ContentIssue {
-  missingTarget?: { sitePath: string; pageUrl: string };
+export function checkLinks(
+  results: readonly BuildResult[],
+  blog: Blog,
+  inputDir = ".",
+  scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html),
+): LinkIssue[] {
+  const check = new SiteLinkCheck(blog, inputDir, results);
+  for (const [url, { result, html }] of check.published) {
+    if (html) check.readPage(url, result.inputPath, scan(url, result.content));
+  }
+  return check.finish();
 }
 
-export function checkLinks(results: readonly BuildResult[], blog: Blog, inputDir = ".", scan: (url: string, html: string) => PageLinks = (_url, html) => scanPage(html)): LinkIssue[] {
-  const { urls } = blog.site;
-  const { staticFiles, images } = blog.model;
-  const published = new Map<string, { result: BuildResult; html: boolean }>();
-  for (const result of results) {
-    if (typeof result.url === "string") published.set(result.url, { result, html: /\.html?$/.test(String(result.outputPath)) });
-  }
-  const idsOf = new Map<string, ReadonlySet<string>>();
-  const waiting: Array<{ targetUrl: string; fragment: string; missing: () => ContentIssue }> = [];
-  const issues: LinkIssue[] = [];
-  const resolve = linkResolver(urls);
+/** A page being read: its URL, the file the author knows it by, and its absolute address (what its links are relative to). */
+interface PageBeingRead {
+  url: string;
+  file: string;
+  pageUrl: string;
+}
 
-  for (const [url, { result, html }] of published) {
-    if (!html) continue;
-    const links = scan(url, result.content);
-    idsOf.set(url, links.ids);
-    // Named as the author knows it: posts/x.md, not the template that laid it out.
-    const file = blog.postFileAt(url) ?? path.relative(inputDir, result.inputPath).split(path.sep).join("/");
-    const pageUrl = urls.absolute(url);
-    const problem = (attribute: string, value: string, expected: string): ContentIssue => ({ file, field: attribute, found: JSON.stringify(value), expected });
-    for (const id of links.duplicateIds) issues.push({ file, field: `id="${id}"`, expected: `the id is used more than once on ${url}; every id on a page must be unique` });
-    for (const { attribute, value } of links.links) {
-      const target = resolve(value, pageUrl);
-      if (target === "elsewhere") continue; // another site
-      if (target === "invalid" || target === "outside the prefix") {
-        issues.push(problem(attribute, value, target === "invalid" ? `a valid URL (on ${url})` : `a link inside the site (under ${urls.pathPrefix}) on ${url}`));
-        continue;
-      }
-      const { sitePath, fragment } = target;
-      if (staticFiles.has(sitePath) || images.published.has(sitePath)) continue;
-      const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => published.has(candidate));
-      if (targetUrl === undefined) {
-        issues.push({ ...problem(attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`), line: lineOf(inputDir, file, value, sitePath), missingTarget: { sitePath, pageUrl: url } });
-        continue;
-      }
-      if (fragment === "" || !published.get(targetUrl)!.html) continue;
-      const missing = () => problem(attribute, value, `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})`);
-      const ids = idsOf.get(targetUrl);
-      if (ids === undefined) waiting.push({ targetUrl, fragment, missing });
-      else if (!ids.has(fragment)) issues.push(missing());
+/** The link check of one build: what is published, the ids of the pages read so far, and the fragments waiting for a page. */
+class SiteLinkCheck {
+  readonly published = new Map<string, { result: BuildResult; html: boolean }>();
+  readonly #issues: LinkIssue[] = [];
+  readonly #idsOf = new Map<string, ReadonlySet<string>>();
+  readonly #waiting: Array<{ targetUrl: string; fragment: string; missing: () => ContentIssue }> = [];
+  readonly #blog: Blog;
+  readonly #inputDir: string;
+  readonly #resolve: (value: string, pageUrl: string) => ResolvedLink;
+
+  constructor(blog: Blog, inputDir: string, results: readonly BuildResult[]) {
+    this.#blog = blog;
+    this.#inputDir = inputDir;
+    this.#resolve = linkResolver(blog.site.urls);
+    for (const result of results) {
+      if (typeof result.url === "string") this.published.set(result.url, { result, html: /\.html?$/.test(String(result.outputPath)) });
     }
   }
-  for (const { targetUrl, fragment, missing } of waiting) {
-    if (!idsOf.get(targetUrl)!.has(fragment)) issues.push(missing());
+
+  readPage(url: string, inputPath: string, links: PageLinks): void {
+    this.#idsOf.set(url, links.ids);
+    // Named as the author knows it: posts/x.md, not the template that laid it out.
+    const file = this.#blog.postFileAt(url) ?? path.relative(this.#inputDir, inputPath).split(path.sep).join("/");
+    const page = { url, file, pageUrl: this.#blog.site.urls.absolute(url) };
+    for (const id of links.duplicateIds)
+      this.#issues.push({ file, field: `id="${id}"`, expected: `the id is used more than once on ${url}; every id on a page must be unique` });
+    for (const { attribute, value } of links.links) this.#checkLink(page, attribute, value);
   }
-  return issues;
+
+  /** Every issue, once the fragments that waited for a later page are checked against its ids. */
+  finish(): LinkIssue[] {
+    for (const { targetUrl, fragment, missing } of this.#waiting) {
+      if (!this.#idsOf.get(targetUrl)!.has(fragment)) this.#issues.push(missing());
+    }
+    return this.#issues;
+  }
+
+  #checkLink(page: PageBeingRead, attribute: string, value: string): void {
+    const { url, file } = page;
+    const problem = (expected: string): ContentIssue => ({ file, field: attribute, found: JSON.stringify(value), expected });
+    const target = this.#resolve(value, page.pageUrl);
+    if (target === "elsewhere") return; // another site
+    if (target === "invalid" || target === "outside the prefix") {
+      const { pathPrefix } = this.#blog.site.urls;
+      this.#issues.push(problem(target === "invalid" ? `a valid URL (on ${url})` : `a link inside the site (under ${pathPrefix}) on ${url}`));
+      return;
+    }
+    const { sitePath, fragment } = target;
+    const { staticFiles, images } = this.#blog.model;
+    if (staticFiles.has(sitePath) || images.published.has(sitePath)) return;
+    const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => this.published.has(candidate));
+    if (targetUrl === undefined) {
+      this.#issues.push({
+        ...problem(`a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`),
+        line: lineOf(this.#inputDir, file, value, sitePath),
+        missingTarget: { sitePath, pageUrl: url },
+      });
+      return;
+    }
+    if (fragment === "" || !this.published.get(targetUrl)!.html) return;
+    const missing = () => problem(`an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})`);
+    const ids = this.#idsOf.get(targetUrl);
+    if (ids === undefined) this.#waiting.push({ targetUrl, fragment, missing });
+    else if (!ids.has(fragment)) this.#issues.push(missing());
+  }
 }
 
 /** The line of a post that holds a link, as the author typed it or as a site path; read only when a link is broken. */
@@ -255,7 +294,9 @@ async function judgeAgainstLedger(issues: readonly LinkIssue[], blog: Blog, inpu
   const log = new IssueLog();
   const ledger = await readKnownBrokenLinks(inputDir, log);
   log.throwIfAny();
-  const broken = issues.flatMap((issue) => (issue.missingTarget === undefined ? [] : [{ issue, sitePath: issue.missingTarget.sitePath, postFiles: blog.postFilesShownAt(issue.missingTarget.pageUrl) }]));
+  const broken = issues.flatMap((issue) =>
+    issue.missingTarget === undefined ? [] : [{ issue, sitePath: issue.missingTarget.sitePath, postFiles: blog.postFilesShownAt(issue.missingTarget.pageUrl) }],
+  );
   const { known, stillBroken } = partitionBrokenLinks(ledger, broken);
   const knownIssues = new Set(known.map((link) => link.issue));
   const failures = issues.filter((issue) => !knownIssues.has(issue)).map(({ missingTarget: _, ...issue }) => issue);
@@ -263,7 +304,9 @@ async function judgeAgainstLedger(issues: readonly LinkIssue[], blog: Blog, inpu
   // One warning per ledger entry, though its link may be on several pages (a post's, its series' one page).
   for (const entry of ledger.filter((candidate) => stillBroken.has(candidate))) {
     const own = known.find((link) => link.issue.file === entry.file && link.sitePath === linkSitePath(entry.link))?.issue;
-    console.warn(`warning: ${formatIssue({ ...(own ?? { field: "link", found: JSON.stringify(entry.link) }), file: entry.file, line: own?.line ?? entry.line, expected: `a known broken link, recorded in ${BROKEN_LINKS_FILE}: it still leads nowhere` })}`);
+    console.warn(
+      `warning: ${formatIssue({ ...(own ?? { field: "link", found: JSON.stringify(entry.link) }), file: entry.file, line: own?.line ?? entry.line, expected: `a known broken link, recorded in ${BROKEN_LINKS_FILE}: it still leads nowhere` })}`,
+    );
   }
   if (!production) return;
   const fixed = await pruneKnownBrokenLinks(inputDir, ledger, stillBroken);
