@@ -23,6 +23,7 @@ import navigationPlugin from "./lib/plugins/navigation.ts";
 import searchPlugin from "./lib/plugins/search.ts";
 import seoPlugin from "./lib/plugins/seo.ts";
 import staticFilesPlugin from "./lib/plugins/static-files.ts";
+import templateCachePlugin from "./lib/plugins/template-cache.ts";
 import { devServerGuard } from "./lib/authoring/build-problems.ts";
 import { pathPrefixFromEnvironment } from "./lib/content/site-urls.ts";
 
@@ -39,6 +40,9 @@ export default function registerSite(eleventyConfig) {
   // The content model: posts, series, tags and notes, validated once per build.
   const blog = new Blog();
   eleventyConfig.addPlugin(contentModelPlugin, { blog });
+
+  // Templates compiled once, kept in .cache/ for the next build.
+  eleventyConfig.addPlugin(templateCachePlugin);
 
   // Template helpers, and the navigation pages ask for in their front matter.
   eleventyConfig.addPlugin(guardsPlugin);
