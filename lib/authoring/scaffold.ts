@@ -4,7 +4,8 @@ import path from "node:path";
 import yaml from "js-yaml";
 import { FrontMatterSyntaxError, splitFrontMatter } from "../content/front-matter.ts";
 import { nearest } from "../content/issues.ts";
-import { describeZodIssues, PostFrontMatterSchema, SeriesFileSchema, SLUG, type PostFrontMatter, type SeriesDeclaration } from "../content/schema.ts";
+import { SLUG } from "../content/paths.ts";
+import { describeZodIssues, PostFrontMatterSchema, SeriesFileSchema, type PostFrontMatter, type SeriesDeclaration } from "../content/schema.ts";
 import { listPostFiles, POST_FORMATS, POSTS_DIR, SERIES_FILE } from "../content/sources.ts";
 
 /**

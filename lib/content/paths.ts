@@ -39,6 +39,9 @@ export function seriesPaths(slug: string): { sitePath: string; allPath: string; 
 /** A post's file name (and any generated slug): lower-case words of letters and digits, joined by - or _. */
 export const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
+/** A series' slug, its URL under /series/: lower-case words of letters and digits, joined by hyphens. */
+export const SERIES_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** A slug close to a file name that is not one, for the error's suggestion. */
 export function suggestSlug(name: string): string {
   const slug = name

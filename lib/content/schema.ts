@@ -1,16 +1,13 @@
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
 import { quote } from "./issues.ts";
-import { permalinkProblem } from "./paths.ts";
+import { permalinkProblem, SERIES_SLUG } from "./paths.ts";
 import { NOT_STATIC, STATIC_FOLDER } from "./static-files.ts";
 
 /**
  * The author's contract: the front matter a post may carry. One schema, read by
  * the build (validation), the scaffold (`npm run new`) and the types below.
  */
-/** A slug: lower-case letters and digits in hyphen-separated words (post files, series). */
-export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
 /**
  * The most parts a series may have. A long series runs to a few dozen parts;
  * a part number far beyond that is a typo (a date, say), and every part below
@@ -71,7 +68,7 @@ export const PostFrontMatterSchema = z.object({
   updated: postDate.optional(),
   series: z
     .string({ error: "expected a series slug from _data/series.json" })
-    .regex(SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" })
+    .regex(SERIES_SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" })
     .optional(),
   part: z
     .number({ error: "expected the part number as a whole number, like 2" })
@@ -122,7 +119,7 @@ export const SeriesSchema = z
   .strict();
 
 export const SeriesFileSchema = z.record(
-  z.string().regex(SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" }),
+  z.string().regex(SERIES_SLUG, { error: "expected a series slug like my-series (lower case, digits and hyphens)" }),
   SeriesSchema,
 );
 export type SeriesDeclaration = z.output<typeof SeriesSchema>;
