@@ -1,10 +1,10 @@
 import { rm } from "node:fs/promises";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
-import type { Browser, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sanitizePostHtml } from "../../lib/content/sanitize.ts";
 import { MUTATION_XSS } from "../fixtures/mutation-xss.ts";
-import { launchBrowser } from "../helpers/browser.ts";
+import { sharedBrowser } from "../helpers/browser.ts";
 import { buildSite, makeFixtureSite, post } from "../helpers/site.ts";
 
 /*
@@ -20,18 +20,35 @@ const RECORD_ALERTS = `
 
 const base = { postUrl: "https://blog.example/post/", siteUrl: (sitePath: string) => `https://blog.example${sitePath}` };
 
-let browser: Browser;
-let page: Page;
+/**
+ * Readers that take items in turn: the payloads are read concurrently, each in
+ * a page of its own, since most of a reading is the wait for late events.
+ */
+const READERS = 4;
+let context: BrowserContext;
+const idle: Page[] = [];
+const waiting: Array<(page: Page) => void> = [];
 beforeAll(async () => {
-  browser = await launchBrowser();
-  const context = await browser.newContext();
+  context = await (await sharedBrowser()).newContext();
   await context.addInitScript(RECORD_ALERTS);
   await context.route("**/*", (route) => route.abort());
-  page = await context.newPage();
+  for (let reader = 0; reader < READERS; reader++) idle.push(await context.newPage());
 });
 afterAll(async () => {
-  await browser?.close();
+  await context?.close();
 });
+
+/** Lends a page for one reading, and takes it back for the next test waiting. */
+async function withReader<T>(use: (page: Page) => Promise<T>): Promise<T> {
+  const page = idle.pop() ?? (await new Promise<Page>((resolve) => waiting.push(resolve)));
+  try {
+    return await use(page);
+  } finally {
+    const next = waiting.shift();
+    if (next) next(page);
+    else idle.push(page);
+  }
+}
 
 interface Reading {
   /** The numbers of the payloads that ran. */
@@ -41,10 +58,12 @@ interface Reading {
 }
 
 /** Loads item HTML as a reader would, hovers, focuses and clicks what it can. */
-async function read(html: string): Promise<Reading> {
-  // The window outlives setContent: clear the previous item's record first.
-  await page.evaluate(() => ((window as unknown as { __ran: string[] }).__ran = []));
-  return { ran: await whatRuns(page, html), live: await liveParts(page) };
+function read(html: string): Promise<Reading> {
+  return withReader(async (page) => {
+    // The window outlives setContent: clear the previous item's record first.
+    await page.evaluate(() => ((window as unknown as { __ran: string[] }).__ran = []));
+    return { ran: await whatRuns(page, html), live: await liveParts(page) };
+  });
 }
 
 async function whatRuns(page: Page, html: string): Promise<string[]> {
@@ -77,13 +96,13 @@ async function liveParts(page: Page): Promise<string[]> {
   });
 }
 
-describe("the mutation-XSS corpus, unsanitized (the detector sees a payload run)", () => {
+describe.concurrent("the mutation-XSS corpus, unsanitized (the detector sees a payload run)", () => {
   it.each(MUTATION_XSS.filter((payload) => payload.runsUnsanitized).map((payload) => [payload.html]))("%s runs as written", async (html) => {
     expect((await read(html)).ran.length).toBeGreaterThan(0);
   });
 });
 
-describe("the mutation-XSS corpus through the post sanitizer", () => {
+describe.concurrent("the mutation-XSS corpus through the post sanitizer", () => {
   it.each(MUTATION_XSS.map((payload) => [payload.html]))("%s: nothing runs, nothing live is left", async (html) => {
     const clean = sanitizePostHtml(html, base);
     expect(await read(clean)).toEqual({ ran: [], live: [] });

@@ -1,15 +1,13 @@
-import { readFile, readlink, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, readlink, realpath, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import type { AxeResults } from "axe-core";
-import type { Browser, BrowserContext, Page, Response } from "playwright-core";
+import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSearchIndex } from "../../lib/search/search-index.ts";
 import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
-import { AXE_PATH, keepOnLoopback, launchBrowser } from "../helpers/browser.ts";
+import { addAxe, axeViolations, keepOnLoopback, sharedBrowser } from "../helpers/browser.ts";
 import { runBuildCli } from "../helpers/publish.ts";
-import { buildSite, makeFixtureSite, post, type BuiltSite } from "../helpers/site.ts";
-
+import { buildSite, makeFixtureSite, post } from "../helpers/site.ts";
 /*
  * The search page in Chromium, on a fixture site indexed as a release is.
  * Each word below is in one post only, so a result for it names that post.
@@ -33,37 +31,40 @@ const posts = {
   ),
 };
 
-/** A site built and indexed as `npm run build` does, served under `mountPath`. */
-async function servedFixture(mountPath: string): Promise<{ site: BuiltSite; server: StaticServer; base: string; input: string }> {
-  const input = await makeFixtureSite({ posts });
-  let outputDir = "/nonexistent";
-  const server = await serveStatic(() => outputDir, mountPath);
-  const base = server.origin + mountPath;
-  const site = await buildSite({ input, env: { SITE_URL: base } });
-  outputDir = site.outputDir;
-  await writeSearchIndex(site.outputDir);
-  return { site, server, base, input };
-}
-
-let fixture: Awaited<ReturnType<typeof servedFixture>>;
-let browser: Browser;
+/**
+ * The fixture published by `npm run build`, as a release that `_site` links
+ * to, and served at the root by following that link per request, as a web
+ * server does: the searches below run on its first release, and the last test
+ * publishes a second one under a page left open.
+ */
+let input: string;
+let server: StaticServer;
+let base: string;
+/** One page for the tests that need no other, in a context with axe that records every request and CSP violation. */
+let context: BrowserContext;
+let page: Page;
 /** Every request any page made, by URL. */
 const requested = new Set<string>();
 
 beforeAll(async () => {
-  fixture = await servedFixture("/");
-  browser = await launchBrowser();
+  input = await makeFixtureSite({ posts });
+  const live = path.join(input, "_site");
+  server = await serveStatic(() => live);
+  base = `${server.origin}/`;
+  expect((await runBuildCli(input, { SITE_URL: base })).status).toBe(0);
+  context = await openContext();
+  await addAxe(context);
+  page = await context.newPage();
 });
 afterAll(async () => {
-  await browser?.close();
-  await fixture?.server.close();
-  await fixture?.site.cleanup();
-  if (fixture) await rm(fixture.input, { recursive: true, force: true });
+  await context?.close();
+  await server?.close();
+  if (input) await rm(input, { recursive: true, force: true });
 });
 
 /** A context that records every request, lets none leave 127.0.0.1, and collects CSP violations. */
-async function openContext(): Promise<BrowserContext> {
-  const context = await browser.newContext();
+async function openContext(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+  const context = await (await sharedBrowser()).newContext(options);
   await keepOnLoopback(context, requested);
   // Init scripts run outside the page's policy, so the listener is there before anything is blocked.
   await context.addInitScript(() => {
@@ -79,22 +80,20 @@ async function violations(page: Page): Promise<string[]> {
 }
 
 /** Opens the search page for a query string and waits until the live region has its answer. */
-async function searchFor(page: Page, query: string, base = fixture.base): Promise<string> {
-  await page.goto(`${base}search/?${query}`);
+async function searchFor(page: Page, query: string, at = base): Promise<string> {
+  await page.goto(`${at}search/?${query}`);
   const status = page.locator("#search-status");
   await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/found|not available/);
   return (await status.textContent()) ?? "";
 }
 
-describe("the search page in Chromium", () => {
-  let context: BrowserContext;
-  let page: Page;
-  beforeAll(async () => {
-    context = await openContext();
-    page = await context.newPage();
-  });
-  afterAll(() => context?.close());
+/** Every page's site path in a built folder (`/x/` for x/index.html). */
+async function htmlPagesIn(dir: string): Promise<string[]> {
+  const files = await readdir(dir, { recursive: true });
+  return files.filter((file) => file.endsWith(".html")).map((file) => `/${file.replace(/(^|\/)index\.html$/, "$1")}`);
+}
 
+describe("the search page in Chromium", () => {
   it("finds the one post that has a word first, with its date, series part and the word marked", async () => {
     expect(await searchFor(page, `q=${UNIQUE}`)).toBe(`1 post found for “${UNIQUE}”.`);
     const first = page.locator("#search-results > li").first();
@@ -130,7 +129,7 @@ describe("the search page in Chromium", () => {
   });
 
   it("works from the keyboard alone: focus the box, type, tab to a result and open it", async () => {
-    await page.goto(`${fixture.base}search/`);
+    await page.goto(`${base}search/`);
     const focusedId = () => page.evaluate(() => document.activeElement?.id ?? "");
     for (let presses = 0; presses < 30 && (await focusedId()) !== "search-query"; presses++) await page.keyboard.press("Tab");
     expect(await focusedId()).toBe("search-query");
@@ -145,31 +144,26 @@ describe("the search page in Chromium", () => {
     }
     expect(passed.slice(0, 3), "the button and the filters come between the box and the results").toEqual(["BUTTON", "search-tag", "search-series"]);
     await page.keyboard.press("Enter");
-    await page.waitForURL(`${fixture.base}moving-kestrel-tables/`);
+    await page.waitForURL(`${base}moving-kestrel-tables/`);
   });
 
   it("has no axe violations with results shown, in light and in dark", async () => {
     await searchFor(page, `q=${SHARED}`);
-    await page.addScriptTag({ url: fixture.server.origin + AXE_PATH });
+    expect(await page.locator("#search-results > li").count()).toBe(3);
     const failures: string[] = [];
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
-      const results = await page.evaluate(() =>
-        (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {}),
-      );
-      expect(results.passes.length, "axe checked nothing").toBeGreaterThan(10);
-      failures.push(
-        ...results.violations.map((violation) => `[${colorScheme}] ${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`),
-      );
+      // The dark scheme changes colours alone (test/browser/quality.test.ts): its colour rules are what can differ.
+      failures.push(...(await axeViolations(page, { colourOnly: colorScheme === "dark" })).map((violation) => `[${colorScheme}] ${violation}`));
     }
     await page.emulateMedia({ colorScheme: null });
     expect(failures).toEqual([]);
   });
 
   it("says, with JavaScript off, that search needs it, and links to the archive and the tags", async () => {
-    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const noScript = await openContext({ javaScriptEnabled: false });
     const plain = await noScript.newPage();
-    await plain.goto(`${fixture.base}search/?q=${UNIQUE}`);
+    await plain.goto(`${base}search/?q=${UNIQUE}`);
     const message = plain.locator(".search-needs-js");
     expect(await message.isVisible()).toBe(true);
     expect(await message.textContent()).toContain("needs JavaScript");
@@ -180,24 +174,23 @@ describe("the search page in Chromium", () => {
 
 describe("what search costs the other pages, and where it connects", () => {
   it("loads no search code on any page but /search/, and nothing from Pagefind before a query", async () => {
+    const built = await realpath(path.join(input, "_site"));
     const offenders = [];
-    for (const sitePath of fixture.site.paths.filter((url) => url.endsWith("/") || url.endsWith(".html"))) {
-      const html = await fixture.site.read(sitePath);
+    for (const sitePath of await htmlPagesIn(built)) {
+      const html = await readFile(path.join(built, sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath), "utf8");
       if (sitePath !== "/search/" && /search\.[0-9a-f]+\.js|pagefind/.test(html.replace(/data-pagefind-[a-z-]+(="[^"]*")?/g, ""))) offenders.push(sitePath);
     }
     expect(offenders).toEqual([]);
 
-    const context = await openContext();
-    const page = await context.newPage();
     const loaded: Array<{ url: string; body: Buffer }> = [];
     const pending: Array<Promise<void>> = [];
     const onResponse = (response: Response) => void pending.push(response.body().then((body) => void loaded.push({ url: response.url(), body })));
     page.on("response", onResponse);
-    await page.goto(`${fixture.base}search/`, { waitUntil: "networkidle" });
-    // No body read may be left pending when the context closes.
+    await page.goto(`${base}search/`, { waitUntil: "networkidle" });
+    // No body read may be left pending once the page moves on.
     page.off("response", onResponse);
     await Promise.all(pending);
-    await context.close();
+    expect(loaded.filter((resource) => resource.url.includes("/search/")).length, "the search page itself should be counted").toBeGreaterThan(0);
     expect(loaded.filter((resource) => resource.url.includes("/pagefind/"))).toEqual([]);
     const bytes = loaded.reduce((sum, resource) => sum + gzipSync(resource.body, { level: 9 }).length, 0);
     console.log(`Search page before a query: ${bytes} bytes gzipped (${loaded.length} files)`);
@@ -205,13 +198,11 @@ describe("what search costs the other pages, and where it connects", () => {
   });
 
   it("reports no CSP violation on /search/ while searching, nor on other pages, which may not run WebAssembly", async () => {
-    const context = await openContext();
-    const page = await context.newPage();
     await searchFor(page, `q=${SHARED}`);
     expect(await page.locator("#search-results > li").count()).toBe(3);
     const found = (await violations(page)).map((violation) => `/search/: ${violation}`);
     for (const sitePath of ["/", "/moving-kestrel-tables/", "/archive/", "/tags/"]) {
-      await page.goto(fixture.base + sitePath.slice(1));
+      await page.goto(base + sitePath.slice(1));
       found.push(...(await violations(page)).map((violation) => `${sitePath}: ${violation}`));
     }
     // The control: compiling WebAssembly on a page other than /search/ is refused, and heard.
@@ -222,7 +213,6 @@ describe("what search costs the other pages, and where it connects", () => {
       ),
     );
     const control = await violations(page);
-    await context.close();
     expect(found).toEqual([]);
     expect(compiled).toBe("refused");
     expect(control.some((violation) => violation.startsWith("script-src"))).toBe(true);
@@ -235,22 +225,30 @@ describe("what search costs the other pages, and where it connects", () => {
 });
 
 describe("the search page under the /blog/ path prefix", () => {
-  let prefixed: Awaited<ReturnType<typeof servedFixture>>;
+  const MOUNT = "/blog/";
+  let prefixedInput: string | undefined;
+  let prefixed: { server: StaticServer; base: string; cleanup(): Promise<void> } | undefined;
   beforeAll(async () => {
-    prefixed = await servedFixture("/blog/");
+    // Built in this process, and indexed from the built folder as the CLI's release would be.
+    prefixedInput = await makeFixtureSite({ posts });
+    let outputDir = "/nonexistent";
+    const server = await serveStatic(() => outputDir, MOUNT);
+    const site = await buildSite({ input: prefixedInput, env: { SITE_URL: server.origin + MOUNT } });
+    outputDir = site.outputDir;
+    await writeSearchIndex(site.outputDir);
+    prefixed = { server, base: server.origin + MOUNT, cleanup: site.cleanup };
   });
   afterAll(async () => {
     await prefixed?.server.close();
-    await prefixed?.site.cleanup();
-    if (prefixed) await rm(prefixed.input, { recursive: true, force: true });
+    await prefixed?.cleanup();
+    if (prefixedInput) await rm(prefixedInput, { recursive: true, force: true });
   });
 
   it("is linked from the navigation, finds a post and opens it, all under /blog/", async () => {
-    const context = await openContext();
-    const page = await context.newPage();
-    await page.goto(prefixed.base);
+    const { base } = prefixed!;
+    await page.goto(base);
     await page.click('nav a:text-is("Search")');
-    await page.waitForURL(`${prefixed.base}search/`);
+    await page.waitForURL(`${base}search/`);
     await page.fill("#search-query", UNIQUE);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toBe(`1 post found for “${UNIQUE}”.`);
@@ -258,31 +256,20 @@ describe("the search page under the /blog/ path prefix", () => {
     const link = page.locator("#search-results h2 a");
     expect(await link.getAttribute("href")).toBe("/blog/moving-kestrel-tables/");
     await link.click();
-    await page.waitForURL(`${prefixed.base}moving-kestrel-tables/`);
+    await page.waitForURL(`${base}moving-kestrel-tables/`);
     expect(await page.locator("h1").textContent()).toBe("Moving the kestrel tables");
     expect(await violations(page)).toEqual([]);
-    await context.close();
   });
 });
 
 describe("a search page left open while a new release is published", () => {
-  let input: string | undefined;
-  let server: StaticServer | undefined;
-  afterAll(async () => {
-    await server?.close();
-    if (input) await rm(input, { recursive: true, force: true });
-  });
-
+  // Last in the file: it publishes a second release of the site the tests above read.
   it("keeps searching after the switch with the index it started with, whose files the new release carries", async () => {
-    input = await makeFixtureSite({ posts });
-    expect((await runBuildCli(input)).status).toBe(0);
     const site = path.join(input, "_site");
-    // The symlink is followed per request, as a web server does.
-    server = await serveStatic(() => site);
     const before = await readlink(site);
-    const context = await openContext();
-    const page = await context.newPage();
-    expect(await searchFor(page, `q=${UNIQUE}`, `${server.origin}/`)).toBe(`1 post found for “${UNIQUE}”.`);
+    expect(await searchFor(page, `q=${UNIQUE}`)).toBe(`1 post found for “${UNIQUE}”.`);
+    // Marks this document: the search after the switch must be answered in it, not by a page loaded from the new release.
+    await page.evaluate(() => ((window as unknown as { openedBeforeTheSwitch?: boolean }).openedBeforeTheSwitch = true));
 
     // A new release in which every post's page, and so every index file, has changed.
     await writeFile(
@@ -290,12 +277,12 @@ describe("a search page left open while a new release is published", () => {
       (await readFile(path.join(input, "_data/site.json"), "utf8")).replace(/"tagline": "[^"]*"/, '"tagline": "A new tagline"'),
     );
     await writeFile(path.join(input, "posts/feature-flags.md"), posts["feature-flags.md"].replace("step by step", "step by careful step"));
-    expect((await runBuildCli(input)).status).toBe(0);
+    expect((await runBuildCli(input, { SITE_URL: base })).status).toBe(0);
     expect(await readlink(site)).not.toBe(before);
 
     await page.fill("#search-query", SHARED);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toBe(`3 posts found for “${SHARED}”.`);
-    await context.close();
+    expect(await page.evaluate(() => (window as unknown as { openedBeforeTheSwitch?: boolean }).openedBeforeTheSwitch)).toBe(true);
   });
 });
