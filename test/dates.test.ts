@@ -4,9 +4,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { parseHTML } from "linkedom";
-import { describe, expect, it, inject } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { isoDate, readableDate, rfc3339, rfc822 } from "../lib/plugins/dates.ts";
-import { OTHER_ZONES, REPO, text } from "./helpers/site.ts";
+import { blogSiteInZone, OTHER_ZONES, REPO, text } from "./helpers/site.ts";
 
 const run = promisify(execFile);
 
@@ -60,8 +60,10 @@ describe("date formats", () => {
 });
 
 describe.each(OTHER_ZONES)("pages built under TZ=%s", (zone) => {
-  // Built by a fresh process under the zone, once for the run (test/helpers/global-setup.ts).
-  const outputDir = inject("blogSiteInZones")[zone]!;
+  let outputDir: string;
+  beforeAll(async () => {
+    outputDir = await blogSiteInZone(zone);
+  });
 
   /** Every <time> on a page as [datetime, text]. */
   async function times(sitePath: string): Promise<Array<[string | null, string]>> {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { beforeAll, describe, expect, it, inject } from "vitest";
-import { buildSite, OTHER_ZONES, type BuiltSite } from "./helpers/site.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { blogSiteInZone, buildSite, OTHER_ZONES, type BuiltSite } from "./helpers/site.ts";
 
 const FEED_FILES = ["feed.xml", "rss.xml", "feed.json", "series/no-planned-downtime-chasm/rss.xml"];
 
@@ -13,11 +13,12 @@ async function filesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** The fixture blog as this run built it, and as fresh processes under other zones built it (test/helpers/global-setup.ts). */
+/** The fixture blog as this run built it, and as fresh processes under other zones built it. */
 let here: BuiltSite;
-const elsewhere = new Map(Object.entries(inject("blogSiteInZones")));
+const elsewhere = new Map<string, string>();
 beforeAll(async () => {
   here = await buildSite();
+  await Promise.all(OTHER_ZONES.map(async (zone) => elsewhere.set(zone, await blogSiteInZone(zone))));
 });
 
 describe.each(OTHER_ZONES)("a second build under TZ=%s", (zone) => {

@@ -1,5 +1,16 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { inject } from "vitest";
-import { builtSite, buildFixture, makeFixtureSite as makeSiteFolder, type BuildOptions, type BuiltSite, type FixtureOptions } from "./fixture-site.ts";
+import {
+  builtSite,
+  buildFixture,
+  buildInTimeZone,
+  makeFixtureSite as makeSiteFolder,
+  type BuildOptions,
+  type BuiltSite,
+  type FixtureOptions,
+} from "./fixture-site.ts";
 
 export * from "./fixture-site.ts";
 
@@ -7,8 +18,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The fixture blog, built once for the whole run by test/helpers/global-setup.ts. */
     blogSite: { input: string; outputDir: string; paths: string[] };
-    /** The fixture blog built under each of OTHER_ZONES in a fresh process: zone → output folder. */
-    blogSiteInZones: Record<string, string>;
+    /** A folder, removed at the end of the run, for builds that the suites of the run share (blogSiteInZone). */
+    sharedBuilds: string;
   }
 }
 
@@ -40,4 +51,51 @@ let inputCopy: Promise<string> | undefined;
 function sharedInputCopy(): Promise<string> {
   inputCopy ??= makeFixtureSite({ blogPosts: true });
   return inputCopy;
+}
+
+const zoneBuilds = new Map<string, Promise<string>>();
+
+/**
+ * The fixture blog built by a fresh process under `zone`; its output folder.
+ * Built once for the run, by the first suite that asks (in whichever worker);
+ * the others wait for it. Not in the global setup: a run without those suites
+ * does not pay for it.
+ */
+export function blogSiteInZone(zone: string): Promise<string> {
+  let build = zoneBuilds.get(zone);
+  if (!build) {
+    build = sharedZoneBuild(path.join(inject("sharedBuilds"), zone.replaceAll("/", "-")), zone);
+    zoneBuilds.set(zone, build);
+  }
+  return build;
+}
+
+/** `folder/outcome` says how the build went: "built", or the error; whoever makes `folder` builds. */
+async function sharedZoneBuild(folder: string, zone: string): Promise<string> {
+  const outputDir = path.join(folder, "site");
+  const outcome = path.join(folder, "outcome");
+  const builder = await mkdir(folder).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "EEXIST") return false;
+      throw error;
+    },
+  );
+  if (builder) {
+    try {
+      // A copy of its own: a build writes caches into its site folder.
+      const input = await makeFixtureSite({ blogPosts: true });
+      await buildInTimeZone(input, outputDir, zone).finally(() => rm(input, { recursive: true, force: true }));
+      await writeFile(outcome, "built");
+    } catch (error) {
+      await writeFile(outcome, String(error));
+      throw error;
+    }
+  }
+  for (;;) {
+    const result = await readFile(outcome, "utf8").catch(() => undefined);
+    if (result === "built") return outputDir;
+    if (result !== undefined) throw new Error(`the fixture blog's build under TZ=${zone} failed in another suite: ${result}`);
+    await sleep(100);
+  }
 }
