@@ -7,6 +7,7 @@ import { OutputPaths, tagPath, tagSlug } from "./paths.ts";
 import { buildSeries, planSeries, type SeriesPlan } from "./series.ts";
 import { ImageStore } from "./images.ts";
 import { excuseKnownMissingImages, readKnownBrokenLinks } from "./known-broken-links.ts";
+import { pagePermalinks } from "./site-pages.ts";
 import { listStaticFiles, staticFolders } from "./static-files.ts";
 import type { ContentModel, LoadOptions, Post, SeriesPart, Site } from "./types.ts";
 
@@ -65,7 +66,7 @@ async function readAndCheck(options: LoadOptions, log: IssueLog): Promise<Checke
   };
   const records = await loadPosts(inputDir, reading, log);
   excuseKnownMissingImages(log, await readKnownBrokenLinks(inputDir, log));
-  checkOutputPaths(records, staticFiles.keys(), log);
+  checkOutputPaths(records, new OutputPaths(staticFiles.keys(), pagePermalinks(inputDir)), log);
   checkTagSlugs(records, log);
   const feedLedger = await readLedger(inputDir, log);
   checkLedger(feedLedger, records, log);
@@ -109,9 +110,8 @@ function makePost(record: PostRecord, seriesPart: SeriesPart | undefined): Post 
   return seriesPart ? { ...fields, seriesPart } : fields;
 }
 
-/** Every post's folder against every other output path: the generator's files and folders, static files, other posts. */
-function checkOutputPaths(posts: readonly PostRecord[], staticFiles: Iterable<string>, log: IssueLog): void {
-  const outputs = new OutputPaths(staticFiles);
+/** Every post's folder against every other output path: the generator's files and folders, static files, pages, other posts. */
+function checkOutputPaths(posts: readonly PostRecord[], outputs: OutputPaths, log: IssueLog): void {
   for (const post of posts) {
     const taken = outputs.claimFolder(post.sitePath, post.file);
     if (!taken) continue;

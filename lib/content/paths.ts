@@ -132,6 +132,11 @@ export function permalinkProblem(permalink: string): string | undefined {
   return undefined;
 }
 
+/** The file a site path is written to: a folder's index.html, or the file it names. */
+export function outputFile(sitePath: string): string {
+  return sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath;
+}
+
 /**
  * The output files of one build, each with who writes it. A post at `/x/` is
  * written to `/x/index.html`; that collides with any file at that path, and
@@ -140,16 +145,18 @@ export function permalinkProblem(permalink: string): string | undefined {
 export class OutputPaths {
   private readonly owners = new Map<string, string>();
 
-  constructor(staticFiles: Iterable<string>) {
+  /** `pages`: each path a page sets as its own permalink, with the page's file. */
+  constructor(staticFiles: Iterable<string>, pages: ReadonlyMap<string, string> = new Map()) {
     for (const [file, owner] of GENERATOR_FILES) this.owners.set(file, owner);
     for (const file of staticFiles) this.owners.set(file, `the static file ${file.slice(1)}`);
+    for (const [sitePath, file] of pages) this.owners.set(outputFile(sitePath), `the page ${file}`);
   }
 
   /** Claims a post's folder for `owner`; returns who already has the path, if anyone. */
   claimFolder(sitePath: string, owner: string): { path: string; owner: string } | undefined {
     const folder = GENERATOR_FOLDERS.find((prefix) => sitePath.startsWith(prefix));
     if (folder) return { path: folder, owner: `the site's own ${folder} pages` };
-    const file = sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath;
+    const file = outputFile(sitePath);
     const taken = this.owners.get(file);
     if (taken) return { path: file, owner: taken };
     const segments = sitePath.split("/").filter(Boolean);

@@ -1,12 +1,12 @@
 import path from "node:path";
+import { PAGES_DIR } from "../content/site-pages.ts";
 import type { JekyllSite } from "./jekyll-site.ts";
 import type { OwnLinks } from "./links.ts";
 import { convertBody, isBadInput, readSourceDocument, titleFromSlug, type BadInput } from "./posts.ts";
 import type { SourceNote } from "./liquid.ts";
 import { writeFrontMatter } from "./yaml.ts";
 
-/** Where the site keeps its pages, and the layout an imported page is framed by (its title as the heading). */
-export const PAGES_DIR = "pages";
+/** The layout an imported page is framed by (its title as the heading). */
 const PAGE_LAYOUT = "layouts/page.njk";
 
 /** A Jekyll page (`about.md`, `projects.html`), ready to be written as an Eleventy page at the URL Jekyll gave it. */

@@ -1,14 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { LEDGER_FILE, type FeedLedger } from "../content/feed-ledger.ts";
 import { jekyllPostId, POSTS_DIR, SERIES_FILE, SITE_FILE } from "../content/model.ts";
 import { ALT_MISSING_MARK } from "../content/alt-text.ts";
 import { isGeneratorPath, OutputPaths } from "../content/paths.ts";
 import { BROKEN_LINKS_FILE, linkSitePath, type KnownBrokenLink } from "../content/known-broken-links.ts";
+import { pagePermalinks } from "../content/site-pages.ts";
 import { listStaticFiles, readStaticFolders, staticSitePath } from "../content/static-files.ts";
 import { ImportError, listFiles, readJekyllSite, type JekyllSite } from "./jekyll-site.ts";
 import { siteLinks, type OwnLinks } from "./links.ts";
-import { convertPage, PAGES_DIR, type ConvertedPage } from "./pages.ts";
+import { convertPage, type ConvertedPage } from "./pages.ts";
 import { convertPost, isBadInput, oldAddressOf, readSourcePost, type BadInput, type ConvertedPost, type SourcePost } from "./posts.ts";
 import { proposeSeries, type SeriesProposal } from "./series.ts";
 import { writeFrontMatter } from "./yaml.ts";
@@ -272,22 +273,6 @@ function sitePostUrls(target: string): Map<string, string> {
   return urls;
 }
 
-/** The URLs of the site's own pages (pages/ and templates at the root) that name a fixed permalink, each with its file. */
-function sitePageUrls(target: string): Map<string, string> {
-  const templates = [
-    ...(existsSync(path.join(target, PAGES_DIR)) ? listFiles(target, PAGES_DIR) : []),
-    ...readdirSync(target, { withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => entry.name),
-  ].filter((file) => /\.(?:njk|md)$/.test(file) && !/^readme\./i.test(file));
-  const urls = new Map<string, string>();
-  for (const file of templates) {
-    const permalink = literalPermalink(readText(target, file));
-    if (permalink !== undefined && !permalink.includes("{")) urls.set(permalink, file);
-  }
-  return urls;
-}
-
 function literalPermalink(text: string | undefined): string | undefined {
   return /^permalink:\s*["']?([^"'\n]+)/m.exec(text ?? "")?.[1]?.trim();
 }
@@ -316,7 +301,7 @@ function planPages(
   for (const [url, file] of sitePostUrls(target)) outputs.claimFolder(url, `the post ${file}`);
   for (const post of sources.posts) outputs.claimFolder(post.url, `the post ${POSTS_DIR}/${post.slug}.${post.format}`);
   const ownFiles = new Set(converted.map((page) => page.file));
-  for (const [url, file] of sitePageUrls(target)) if (!ownFiles.has(file)) outputs.claimFolder(url, `the page ${file}`);
+  for (const [url, file] of pagePermalinks(target)) if (!ownFiles.has(file)) outputs.claimFolder(url, `the page ${file}`);
 
   const planned: ConvertedPage[] = [];
   for (const page of converted) {
