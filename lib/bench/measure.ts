@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { FEED_PATHS, PAGE_PATHS, postPath, seriesPaths } from "../content/paths.ts";
+import { FEED_PATHS, outputFile, PAGE_PATHS, postPath, seriesPaths } from "../content/paths.ts";
 import { commandArguments, REPOSITORY, SITE_CONFIG } from "../tools/repository.ts";
 import { BODY_MARKER, type Corpus, type GeneratedPost } from "./corpus.ts";
 import type { ProcessReport } from "./process-report.ts";
@@ -121,7 +121,7 @@ export async function measureEdits(siteDir: string, corpus: Corpus, edits: numbe
       original: corpus.files.get(post.file)!,
       page: postPath(post.slug, undefined),
       dependents: dependentPages(corpus, post),
-      output: (sitePath: string) => path.join(siteDir, "_dev-site", sitePath.endsWith("/") ? `${sitePath}index.html` : sitePath),
+      output: (sitePath: string) => path.join(siteDir, "_dev-site", outputFile(sitePath)),
     };
     if (!(await warmUp(edited.sourceFile, edited.original, edited.output(edited.page))))
       throw new Error(`the dev server never rebuilt after an edit:\n${server.lastOutput(3000)}`);

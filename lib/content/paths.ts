@@ -86,7 +86,7 @@ export const SEARCH_BUNDLE_PATH = "/pagefind/";
 
 /** Files the generator writes at the site's root, with what each is (for messages). */
 export const GENERATOR_FILES: ReadonlyMap<string, string> = new Map([
-  [`${PAGE_PATHS.home}index.html`, "the home page"],
+  [outputFile(PAGE_PATHS.home), "the home page"],
   [PAGE_PATHS.notFound, "the not-found page"],
   [FEED_PATHS.atom, "the Atom feed"],
   [FEED_PATHS.rss, "the RSS feed"],
@@ -122,7 +122,7 @@ export function permalinkProblem(permalink: string): string | undefined {
   const page = /[^/]\.html$/.test(permalink);
   if (!permalink.startsWith("/") || (!permalink.endsWith("/") && !page))
     return "expected a site path that starts and ends with /, like /my-post/ (or an old address ending in .html)";
-  if (permalink === "/") return "expected a path of the post's own; / is the home page";
+  if (permalink === PAGE_PATHS.home) return "expected a path of the post's own; / is the home page";
   const segments = permalink.slice(1, page ? undefined : -1).split("/");
   if (segments.some((segment) => segment === "")) return "expected single slashes between segments (// is read as another host)";
   if (segments.some((segment) => segment === "." || segment === "..")) return "expected no . or .. segments; write the path they lead to";
