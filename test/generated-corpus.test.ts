@@ -3,11 +3,11 @@ import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BODY_MARKER, generateCorpus, PARTS_PER_SERIES, writeCorpusSite, type GeneratedPost } from "../lib/bench/corpus.ts";
+import { BODY_MARKER, generateCorpus, PARTS_PER_SERIES, type GeneratedPost } from "../lib/bench/corpus.ts";
 import { loadContent } from "../lib/content/model.ts";
 import { FEED } from "../lib/content/post-source.ts";
 import { sanitizePostHtml } from "../lib/content/sanitize.ts";
-import { buildSite, FIXTURE_BLOG, REPO, text, type BuiltSite } from "./helpers/site.ts";
+import { buildSite, FIXTURE_BLOG, text, type BuiltSite, writeCorpusFixture } from "./helpers/site.ts";
 
 // The benchmark's corpus at a size a test can build: 30 posts in 10 series of three.
 // Navigation, feeds and pages come from indexes built once per build; this checks
@@ -20,7 +20,7 @@ let corpusDir: string;
 let first: BuiltSite;
 let second: BuiltSite;
 beforeAll(async () => {
-  corpusDir = await writeCorpusSite(corpus, REPO, undefined, FIXTURE_BLOG);
+  corpusDir = await writeCorpusFixture(corpus);
   first = await buildSite({ input: corpusDir });
   second = await buildSite({ input: corpusDir });
 });

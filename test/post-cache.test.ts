@@ -4,11 +4,11 @@ import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
-import { generateCorpus, postSlug, writeCorpusSite } from "../lib/bench/corpus.ts";
+import { generateCorpus, postSlug } from "../lib/bench/corpus.ts";
 import { POST_CACHE_DIR } from "../lib/content/post-cache.ts";
 import { postsRendered } from "../lib/content/post-workers.ts";
 import { expectSameFolders } from "./helpers/folders.ts";
-import { buildFixture, FIXTURE_BLOG, post, REPO, type BuiltSite } from "./helpers/site.ts";
+import { buildFixture, post, type BuiltSite, writeCorpusFixture } from "./helpers/site.ts";
 
 // Twelve generated posts with code, the fixture blog's series, and a post with a small image.
 const corpus = generateCorpus(12, { code: true });
@@ -34,7 +34,7 @@ const entries = async () => (await readdir(path.join(dir, POST_CACHE_DIR))).sort
 const postCount = async () => (await readdir(path.join(dir, "posts"))).filter((name) => name.endsWith(".md")).length;
 
 beforeAll(async () => {
-  dir = await writeCorpusSite(corpus, REPO, undefined, FIXTURE_BLOG);
+  dir = await writeCorpusFixture(corpus);
   await mkdir(path.join(dir, "images"), { recursive: true });
   await smallImage(200).toFile(path.join(dir, PICTURE));
   await writeFile(

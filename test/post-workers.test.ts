@@ -1,11 +1,11 @@
 import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateCorpus, writeCorpusSite } from "../lib/bench/corpus.ts";
+import { generateCorpus } from "../lib/bench/corpus.ts";
 import { renderContext, type RenderSettings } from "../lib/content/post-file.ts";
 import { postsRendered, renderPostFiles, workerCount, type PostJob } from "../lib/content/post-workers.ts";
 import { expectSameFolders } from "./helpers/folders.ts";
-import { buildError, buildFixture, FIXTURE_BLOG, post, REPO, type BuiltSite } from "./helpers/site.ts";
+import { buildError, buildFixture, post, type BuiltSite, writeCorpusFixture } from "./helpers/site.ts";
 
 // Forty posts with code: enough batches for every thread to take some.
 const corpus = generateCorpus(40, { code: true });
@@ -15,7 +15,7 @@ let dir: string;
 const built: BuiltSite[] = [];
 
 beforeAll(async () => {
-  dir = await writeCorpusSite(corpus, REPO, undefined, FIXTURE_BLOG);
+  dir = await writeCorpusFixture(corpus);
 });
 afterAll(async () => {
   await Promise.all(built.map((site) => site.cleanup()));
@@ -91,7 +91,7 @@ describe("rendering posts on several threads", () => {
   });
 
   it("fails a build with every content error from its threads, as one report and no stack trace", async () => {
-    const broken = await writeCorpusSite(generateCorpus(6), REPO, undefined, FIXTURE_BLOG);
+    const broken = await writeCorpusFixture(generateCorpus(6));
     await writeFile(path.join(broken, "posts/bad-date.md"), post({ title: "Bad date", date: "2018-02-30" }));
     await writeFile(path.join(broken, "posts/bad-title.md"), post({ title: "", date: new Date("2018-01-01") }));
     const error = await buildError({ input: broken, env: { BLOG_NOW: NOW, BLOG_CACHE: "0", BLOG_WORKERS: "2" } });

@@ -90,7 +90,8 @@ export async function makeFixtureSite(options: FixtureOptions = {}): Promise<str
   return dir;
 }
 
-async function copyStylesheetCache(from: string, to: string): Promise<void> {
+/** Copies a site folder's compiled CSS into another whose stylesheets are the same, so that its build need not compile them. */
+export async function copyStylesheetCache(from: string, to: string): Promise<void> {
   try {
     await cp(path.join(from, STYLESHEET_CACHE_DIR), path.join(to, STYLESHEET_CACHE_DIR), { recursive: true });
   } catch (error) {

@@ -4,8 +4,6 @@ import { readdir, readFile, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import { commandLine, REPO } from "./site.ts";
 
-export const BUILD_CLI = path.join(REPO, "lib/cli/build.ts");
-
 export interface CliRun {
   status: number | null;
   stdout: string;

@@ -2,11 +2,15 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { inject } from "vitest";
+import { writeCorpusSite, type Corpus } from "../../lib/bench/corpus.ts";
 import {
   builtSite,
   buildFixture,
   buildInTimeZone,
+  copyStylesheetCache,
+  FIXTURE_BLOG,
   makeFixtureSite as makeSiteFolder,
+  REPO,
   type BuildOptions,
   type BuiltSite,
   type FixtureOptions,
@@ -29,6 +33,13 @@ declare module "vitest" {
  */
 export function makeFixtureSite(options: FixtureOptions = {}): Promise<string> {
   return makeSiteFolder({ stylesheetCacheFrom: inject("blogSite").input, ...options });
+}
+
+/** A generated corpus's site folder (lib/bench/corpus.ts) with the fixture blog's data, starting with the shared build's compiled CSS. */
+export async function writeCorpusFixture(corpus: Corpus): Promise<string> {
+  const dir = await writeCorpusSite(corpus, REPO, undefined, FIXTURE_BLOG);
+  await copyStylesheetCache(inject("blogSite").input, dir);
+  return dir;
 }
 
 /**
