@@ -6,9 +6,8 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { makeFixtureSite, post } from "./helpers/fixture-site.ts";
 import { MEDIA_POST_BODY, writeMediaImages } from "./helpers/media.ts";
-import { REPO } from "./helpers/site.ts";
+import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
 
 const run = promisify(execFile);
 const RECORDER = path.join(REPO, "test/helpers/loaded-packages.js");
