@@ -3,11 +3,10 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeSearchIndex } from "../../lib/search/search-index.ts";
 import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
 import { addAxe, axeViolations, keepOnLoopback, sharedBrowser } from "../helpers/browser.ts";
 import { runBuildCli } from "../helpers/publish.ts";
-import { buildSite, makeFixtureSite, post } from "../helpers/site.ts";
+import { makeFixtureSite, post } from "../helpers/site.ts";
 /*
  * The search page in Chromium, on a fixture site indexed as a release is.
  * Each word below is in one post only, so a result for it names that post.
@@ -33,13 +32,17 @@ const posts = {
 
 /**
  * The fixture published by `npm run build`, as a release that `_site` links
- * to, and served at the root by following that link per request, as a web
- * server does: the searches below run on its first release, and the last test
- * publishes a second one under a page left open.
+ * to, and served by following that link per request, as a web server does:
+ * at the root, where the searches below run on its first release, and under
+ * /blog/, where the prefix test reads the second release, built for that
+ * address by the test that publishes it under a page left open.
  */
+const MOUNT = "/blog/";
 let input: string;
 let server: StaticServer;
 let base: string;
+let prefixedServer: StaticServer;
+let prefixedBase: string;
 /** One page for the tests that need no other, in a context with axe that records every request and CSP violation. */
 let context: BrowserContext;
 let page: Page;
@@ -51,6 +54,8 @@ beforeAll(async () => {
   const live = path.join(input, "_site");
   server = await serveStatic(() => live);
   base = `${server.origin}/`;
+  prefixedServer = await serveStatic(() => live, MOUNT);
+  prefixedBase = prefixedServer.origin + MOUNT;
   expect((await runBuildCli(input, { SITE_URL: base })).status).toBe(0);
   context = await openContext();
   await addAxe(context);
@@ -59,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await server?.close();
+  await prefixedServer?.close();
   if (input) await rm(input, { recursive: true, force: true });
 });
 
@@ -224,46 +230,7 @@ describe("what search costs the other pages, and where it connects", () => {
   });
 });
 
-describe("the search page under the /blog/ path prefix", () => {
-  const MOUNT = "/blog/";
-  let prefixedInput: string | undefined;
-  let prefixed: { server: StaticServer; base: string; cleanup(): Promise<void> } | undefined;
-  beforeAll(async () => {
-    // Built in this process, and indexed from the built folder as the CLI's release would be.
-    prefixedInput = await makeFixtureSite({ posts });
-    let outputDir = "/nonexistent";
-    const server = await serveStatic(() => outputDir, MOUNT);
-    const site = await buildSite({ input: prefixedInput, env: { SITE_URL: server.origin + MOUNT } });
-    outputDir = site.outputDir;
-    await writeSearchIndex(site.outputDir);
-    prefixed = { server, base: server.origin + MOUNT, cleanup: site.cleanup };
-  });
-  afterAll(async () => {
-    await prefixed?.server.close();
-    await prefixed?.cleanup();
-    if (prefixedInput) await rm(prefixedInput, { recursive: true, force: true });
-  });
-
-  it("is linked from the navigation, finds a post and opens it, all under /blog/", async () => {
-    const { base } = prefixed!;
-    await page.goto(base);
-    await page.click('nav a:text-is("Search")');
-    await page.waitForURL(`${base}search/`);
-    await page.fill("#search-query", UNIQUE);
-    await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toBe(`1 post found for “${UNIQUE}”.`);
-    expect(new URL(page.url()).pathname).toBe("/blog/search/");
-    const link = page.locator("#search-results h2 a");
-    expect(await link.getAttribute("href")).toBe("/blog/moving-kestrel-tables/");
-    await link.click();
-    await page.waitForURL(`${base}moving-kestrel-tables/`);
-    expect(await page.locator("h1").textContent()).toBe("Moving the kestrel tables");
-    expect(await violations(page)).toEqual([]);
-  });
-});
-
 describe("a search page left open while a new release is published", () => {
-  // Last in the file: it publishes a second release of the site the tests above read.
   it("keeps searching after the switch with the index it started with, whose files the new release carries", async () => {
     const site = path.join(input, "_site");
     const before = await readlink(site);
@@ -271,18 +238,37 @@ describe("a search page left open while a new release is published", () => {
     // Marks this document: the search after the switch must be answered in it, not by a page loaded from the new release.
     await page.evaluate(() => ((window as unknown as { openedBeforeTheSwitch?: boolean }).openedBeforeTheSwitch = true));
 
-    // A new release in which every post's page, and so every index file, has changed.
+    // A new release in which every post's page, and so every index file, has changed: new text, and
+    // a new address, under /blog/, which the next test reads.
     await writeFile(
       path.join(input, "_data/site.json"),
       (await readFile(path.join(input, "_data/site.json"), "utf8")).replace(/"tagline": "[^"]*"/, '"tagline": "A new tagline"'),
     );
     await writeFile(path.join(input, "posts/feature-flags.md"), posts["feature-flags.md"].replace("step by step", "step by careful step"));
-    expect((await runBuildCli(input, { SITE_URL: base })).status).toBe(0);
+    expect((await runBuildCli(input, { SITE_URL: prefixedBase })).status).toBe(0);
     expect(await readlink(site)).not.toBe(before);
 
     await page.fill("#search-query", SHARED);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toBe(`3 posts found for “${SHARED}”.`);
     expect(await page.evaluate(() => (window as unknown as { openedBeforeTheSwitch?: boolean }).openedBeforeTheSwitch)).toBe(true);
+  });
+});
+
+describe("the search page under the /blog/ path prefix", () => {
+  it("is linked from the navigation, finds a post and opens it, all under /blog/", async () => {
+    await page.goto(prefixedBase);
+    await page.click('nav a:text-is("Search")');
+    await page.waitForURL(`${prefixedBase}search/`);
+    await page.fill("#search-query", UNIQUE);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#search-status").textContent(), { timeout: 15_000 }).toBe(`1 post found for “${UNIQUE}”.`);
+    expect(new URL(page.url()).pathname).toBe("/blog/search/");
+    const link = page.locator("#search-results h2 a");
+    expect(await link.getAttribute("href")).toBe("/blog/moving-kestrel-tables/");
+    await link.click();
+    await page.waitForURL(`${prefixedBase}moving-kestrel-tables/`);
+    expect(await page.locator("h1").textContent()).toBe("Moving the kestrel tables");
+    expect(await violations(page)).toEqual([]);
   });
 });
