@@ -25,7 +25,9 @@ beforeAll(async () => {
   input = await makeFixtureSite({
     posts: { "media.md": post({ title: "Media", date: "2021-05-01", summary: "A post with images and code." }, MEDIA_POST_BODY) },
   });
-  await writeMediaImages(input);
+  // 480 px wide, the smallest width the site publishes: wider than a phone's
+  // screen, so the post must still fit it, and one width each to encode.
+  await writeMediaImages(input, 0.4);
   site = await buildSite({ input });
   server = await serveStatic(site.outputDir);
 });

@@ -56,13 +56,18 @@ export const MEDIA_POST_BODY = [
 export const MEDIA_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="#0b5cad"/></svg>';
 
-/** The images MEDIA_POST_BODY shows, written into a fixture site's images/. */
-export async function writeMediaImages(input: string): Promise<void> {
+/**
+ * The images MEDIA_POST_BODY shows, written into a fixture site's images/.
+ * `scale` shrinks the bitmaps (1200×800 and 700×500 at 1): a test that needs
+ * no more than one published width of each encodes a fraction of the pixels.
+ */
+export async function writeMediaImages(input: string, scale = 1): Promise<void> {
+  const size = (width: number, height: number) => ({ width: Math.round(width * scale), height: Math.round(height * scale) });
   await mkdir(path.join(input, "images"), { recursive: true });
-  await sharp({ create: { width: 1200, height: 800, channels: 4, background: { r: 200, g: 80, b: 40, alpha: 1 } } })
+  await sharp({ create: { ...size(1200, 800), channels: 4, background: { r: 200, g: 80, b: 40, alpha: 1 } } })
     .png()
     .toFile(path.join(input, "images/pipeline.png"));
-  await sharp({ create: { width: 700, height: 500, channels: 3, background: { r: 30, g: 120, b: 200 } } })
+  await sharp({ create: { ...size(700, 500), channels: 3, background: { r: 30, g: 120, b: 200 } } })
     .jpeg()
     .toFile(path.join(input, "images/whiteboard.jpg"));
   await writeFile(path.join(input, "images/logo.svg"), MEDIA_SVG);
