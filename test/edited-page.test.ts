@@ -51,7 +51,9 @@ async function save(file: string, text: string): Promise<string> {
 
 describe("a saved post's page, written before the rebuild", () => {
   it("is byte-identical to the page a full build makes of the edited post, title and text", async () => {
-    const edited = original.replace(/^title: .*$/m, "title: Moving and breaking, retitled").replace("Often the business knows", "Edited opening. Often the business knows");
+    const edited = original
+      .replace(/^title: .*$/m, "title: Moving and breaking, retitled")
+      .replace("Often the business knows", "Edited opening. Often the business knows");
     const saved = await save(PART2, edited);
     const before = await readFile(path.join(output, PART2_PAGE), "utf8");
 
@@ -86,6 +88,7 @@ describe("a saved post's page, written before the rebuild", () => {
     expect(editedPostFile(["./posts/hello.md"], ".")).toBe("posts/hello.md");
     expect(editedPostFile([path.join(site, "posts/hello.md")], site)).toBe("posts/hello.md");
     expect(editedPostFile([path.join(site, "posts/old.html")], site)).toBe("posts/old.html");
-    for (const other of ["pages/about.njk", "_data/series.json", "assets/site.scss", "posts/notes.txt"]) expect(editedPostFile([path.join(site, other)], site)).toBeUndefined();
+    for (const other of ["pages/about.njk", "_data/series.json", "assets/site.scss", "posts/notes.txt"])
+      expect(editedPostFile([path.join(site, other)], site)).toBeUndefined();
   });
 });

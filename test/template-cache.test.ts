@@ -56,7 +56,10 @@ describe("compiled templates kept between builds", () => {
     const kept = await Promise.all(files.map((file) => readFile(file, "utf8")));
     await Promise.all(files.map((file, index) => writeFile(file, `throw new Error("read from the template cache");\n${kept[index]}`)));
     // Eleventy wraps the error of the template it was rendering: the kept code's own error is its cause.
-    const failure: unknown = await build().then(() => undefined, (error: unknown) => error);
+    const failure: unknown = await build().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(inspect(failure, { depth: 10 })).toContain("read from the template cache");
     await Promise.all(files.map((file, index) => writeFile(file, kept[index]!)));
   }, 120_000);

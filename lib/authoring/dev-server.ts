@@ -83,7 +83,12 @@ function editedPageFirst(eleventyConfig: UserConfig): void {
   });
 }
 
-const eleventy = new Eleventy(values.input, values.output, { source: "cli", runMode: "serve", configPath: values.config, config: editedPageFirst }) as unknown as ServingEleventy;
+const eleventy = new Eleventy(values.input, values.output, {
+  source: "cli",
+  runMode: "serve",
+  configPath: values.config,
+  config: editedPageFirst,
+}) as unknown as ServingEleventy;
 await eleventy.init();
 for (;;) {
   try {
