@@ -4,6 +4,7 @@ import path from "node:path";
 import Eleventy from "@11ty/eleventy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { editedPostFile, writeEditedPostFirst, type ServedEleventy } from "../lib/authoring/edited-page.ts";
+import { Blog } from "../lib/plugins/content-model.ts";
 import { buildFixture, CONFIG, makeFixtureSite } from "./helpers/site.ts";
 
 /*
@@ -90,5 +91,24 @@ describe("a saved post's page, written before the rebuild", () => {
     expect(editedPostFile([path.join(site, "posts/old.html")], site)).toBe("posts/old.html");
     for (const other of ["pages/about.njk", "_data/series.json", "assets/site.scss", "posts/notes.txt"])
       expect(editedPostFile([path.join(site, other)], site)).toBeUndefined();
+  });
+});
+
+describe("the content model the edited page was rendered with", () => {
+  it("is the one the rebuild that follows takes, once; every other build loads the content again", async () => {
+    const blog = new Blog();
+    const options = { inputDir: site, includeDrafts: false, oneOffBuild: false };
+    const first = await blog.loadAs(options);
+    await save(PART2, original.replace(/^title: .*$/m, "title: Retitled once more"));
+    const ahead = await blog.reload();
+    expect(ahead).not.toBe(first);
+    expect(ahead.byFile.get(PART2)?.title).toBe("Retitled once more");
+    expect(await blog.loadAs(options)).toBe(ahead);
+    const next = await blog.loadAs(options);
+    expect(next).not.toBe(ahead);
+    expect(next.byFile.get(PART2)?.title).toBe("Retitled once more");
+    // A build with other options (drafts shown) never takes a model loaded without them.
+    const withoutDrafts = await blog.reload();
+    expect(await blog.loadAs({ ...options, includeDrafts: true })).not.toBe(withoutDrafts);
   });
 });

@@ -22,6 +22,8 @@ export class Blog {
   #model: ContentModel | undefined;
   /** What the latest build loaded the model from (its input, drafts or not), to load it again as the content is now. */
   #loaded: Omit<LoadOptions, "now"> | undefined;
+  /** The model `reload` made for the rebuild about to start. */
+  #ahead: ContentModel | undefined;
   /**
    * The checks over the finished site (the link check), settled once they
    * have run. Eleventy runs its after-build handlers side by side, so what
@@ -33,8 +35,14 @@ export class Blog {
     this.#model = model;
   }
 
-  /** Loads the model as it was loaded for the latest build, from the content as it is now. */
+  /**
+   * Loads the model for a build, from the content as it is now; or takes the
+   * one the dev server loaded just before this rebuild (`reload`), which is that.
+   */
   async loadAs(options: Omit<LoadOptions, "now">): Promise<ContentModel> {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    if (ahead && JSON.stringify(options) === JSON.stringify(this.#loaded)) return ahead;
     this.#loaded = options;
     const model = await loadContent({ ...options, now: buildClock() });
     setDisplayZone(model.site.timeZone ?? "UTC");
@@ -44,12 +52,16 @@ export class Blog {
 
   /**
    * The model again, as the latest build loaded it, from the content as it is
-   * now: the dev server's edited post, rendered before the full rebuild. Throws
-   * what the content's errors are (the rebuild reports them).
+   * now: the dev server renders an edited post's page with it before the
+   * rebuild, which then takes it rather than load it again. Throws what the
+   * content's errors are (the rebuild loads again, and reports them).
    */
   async reload(): Promise<ContentModel> {
     if (!this.#loaded) throw new Error("The content model is reloaded before a build loaded it.");
-    return this.loadAs(this.#loaded);
+    this.#ahead = undefined;
+    const model = await this.loadAs(this.#loaded);
+    this.#ahead = model;
+    return model;
   }
 
   get model(): ContentModel {
