@@ -7,8 +7,9 @@ import { postsRendered, renderPostFiles, workerCount, type PostJob } from "../li
 import { expectSameFolders } from "./helpers/folders.ts";
 import { buildError, buildFixture, post, type BuiltSite, writeCorpusFixture } from "./helpers/site.ts";
 
-// Forty posts with code: enough batches for every thread to take some.
-const corpus = generateCorpus(40, { code: true });
+// Thirty-four posts with code: three batches (of at most 16, post-workers.ts), so that the
+// main thread and two workers, or two workers alone, each have one to take.
+const corpus = generateCorpus(34, { code: true });
 const NOW = "2026-01-01T00:00:00Z";
 
 let dir: string;
