@@ -139,11 +139,16 @@ class SiteLinkCheck {
   readonly #blog: Blog;
   readonly #inputDir: string;
   readonly #resolve: (value: string, pageUrl: string) => ResolvedLink;
+  /** Files published as they are, and images' published variants: not pages, but there. */
+  readonly #staticFiles: ReadonlyMap<string, string>;
+  readonly #imageFiles: ReadonlySet<string>;
 
   constructor(blog: Blog, inputDir: string, results: readonly BuildResult[]) {
     this.#blog = blog;
     this.#inputDir = inputDir;
     this.#resolve = linkResolver(blog.site.urls);
+    this.#staticFiles = blog.model.staticFiles;
+    this.#imageFiles = blog.model.images.published;
     for (const result of results) {
       if (typeof result.url === "string") this.published.set(result.url, { result, html: /\.html?$/.test(String(result.outputPath)) });
     }
@@ -168,33 +173,36 @@ class SiteLinkCheck {
   }
 
   #checkLink(page: PageBeingRead, attribute: string, value: string): void {
-    const { url, file } = page;
-    const problem = (expected: string): ContentIssue => ({ file, field: attribute, found: JSON.stringify(value), expected });
     const target = this.#resolve(value, page.pageUrl);
     if (target === "elsewhere") return; // another site
+    const { url } = page;
     if (target === "invalid" || target === "outside the prefix") {
       const { pathPrefix } = this.#blog.site.urls;
-      this.#issues.push(problem(target === "invalid" ? `a valid URL (on ${url})` : `a link inside the site (under ${pathPrefix}) on ${url}`));
+      const expected = target === "invalid" ? `a valid URL (on ${url})` : `a link inside the site (under ${pathPrefix}) on ${url}`;
+      this.#issues.push(problem(page, attribute, value, expected));
       return;
     }
     const { sitePath, fragment } = target;
-    const { staticFiles, images } = this.#blog.model;
-    if (staticFiles.has(sitePath) || images.published.has(sitePath)) return;
+    if (this.#staticFiles.has(sitePath) || this.#imageFiles.has(sitePath)) return;
     const targetUrl = [sitePath, sitePath.endsWith("/") ? `${sitePath}index.html` : `${sitePath}/`].find((candidate) => this.published.has(candidate));
     if (targetUrl === undefined) {
       this.#issues.push({
-        ...problem(`a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`),
-        line: lineOf(this.#inputDir, file, value, sitePath),
+        ...problem(page, attribute, value, `a page or file that exists; nothing is published at ${sitePath} (linked from ${url})`),
+        line: lineOf(this.#inputDir, page.file, value, sitePath),
         missingTarget: { sitePath, pageUrl: url },
       });
       return;
     }
     if (fragment === "" || !this.published.get(targetUrl)!.html) return;
-    const missing = () => problem(`an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})`);
+    const missing = () => problem(page, attribute, value, `an element with id="${fragment}" on ${sitePath}; there is none (linked from ${url})`);
     const ids = this.#idsOf.get(targetUrl);
     if (ids === undefined) this.#waiting.push({ targetUrl, fragment, missing });
     else if (!ids.has(fragment)) this.#issues.push(missing());
   }
+}
+
+function problem(page: PageBeingRead, attribute: string, value: string, expected: string): ContentIssue {
+  return { file: page.file, field: attribute, found: JSON.stringify(value), expected };
 }
 
 /** The line of a post that holds a link, as the author typed it or as a site path; read only when a link is broken. */
