@@ -1,10 +1,16 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { UserConfig } from "@11ty/eleventy";
 import { newestDate } from "../content/indexes.ts";
 import type { ContentModel, Post, Series } from "../content/model.ts";
 import { FEED_PATHS } from "../content/paths.ts";
+import { cacheEnabled } from "../content/post-cache.ts";
 import { FEED } from "../content/post-source.ts";
 import { sanitizePostHtml } from "../content/sanitize.ts";
 import { stripControlCharacters, XmlElement, xmlDocument } from "../content/xml.ts";
+import { keep, keptFile, readKept } from "../tools/kept-files.ts";
 import type { Blog } from "./content-model.ts";
 import { rfc3339, rfc822 } from "./dates.ts";
 
@@ -52,10 +58,35 @@ function renderFeedContent(post: Post, model: ContentModel): string {
   // Markdown is rendered for feeds with absolute URLs and cannot make a script;
   // only the author's raw HTML needs this pass (a parse of the whole item).
   if (!post.hasRawHtml) return html;
-  return sanitizePostHtml(html, {
-    postUrl: urls.absolute(post.sitePath),
-    siteUrl: (sitePath) => urls.absolute(sitePath),
-  });
+  const postUrl = urls.absolute(post.sitePath);
+  const file = feedItemCache && keptFile(feedItemCache, [sanitizerVersion(), urls.deploymentUrl, urls.canonicalUrl, postUrl, html], ".html");
+  const kept = file && readKept(file);
+  if (kept !== undefined) return kept;
+  const sanitized = sanitizePostHtml(html, { postUrl, siteUrl: (sitePath) => urls.absolute(sitePath) });
+  if (file) keep(file, sanitized);
+  return sanitized;
+}
+
+/*
+ * A post with raw HTML has its feed item sanitized on every build, and the
+ * sanitizer's packages (sanitize-html, htmlparser2, PostCSS) took about 0.1 s
+ * of a 3-post build's CPU to load. The result depends only on the item's HTML,
+ * the post's and site's addresses, the sanitizer's rules and its version, so
+ * it is kept in .cache/ under a digest of them: a warm build never loads them.
+ */
+export const FEED_ITEM_CACHE_DIR = ".cache/feed-items";
+/** Where sanitized items are kept for this build; undefined for a cold build (BLOG_CACHE=0). */
+let feedItemCache: string | undefined;
+let sanitizer: string | undefined;
+
+/** The sanitizer's rules (lib/content/sanitize) and sanitize-html's version, as one digest input. */
+function sanitizerVersion(): string {
+  if (sanitizer !== undefined) return sanitizer;
+  const here = fileURLToPath(import.meta.url);
+  const rules = readFileSync(path.join(path.dirname(here), "../content", `sanitize${path.extname(here)}`), "utf8");
+  const { version } = createRequire(import.meta.url)("sanitize-html/package.json") as { version: string };
+  sanitizer = `sanitized feed item 1; sanitize-html ${version}; ${rules}`;
+  return sanitizer;
 }
 
 function escapeHtml(text: string): string {
@@ -164,6 +195,9 @@ function seriesFeed(model: ContentModel, series: Series): string {
 }
 
 export default function feedsPlugin(eleventyConfig: UserConfig): void {
+  eleventyConfig.on("eleventy.before", ({ directories }) => {
+    feedItemCache = cacheEnabled() ? path.join(directories.input, FEED_ITEM_CACHE_DIR) : undefined;
+  });
   // The addresses pages link to (`feedPaths.atom`), from the one list the feeds are published at.
   eleventyConfig.addGlobalData("feedPaths", FEED_PATHS);
   const feeds: Record<string, { permalink: string; render: (blog: Blog) => string }> = {

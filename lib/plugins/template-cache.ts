@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { UserConfig } from "@11ty/eleventy";
 import { cacheEnabled } from "../content/post-cache.ts";
+import { keep, keptFile, readKept } from "../tools/kept-files.ts";
 
 /*
  * Nunjucks compiles each template's source to JavaScript on every start:
@@ -36,7 +35,8 @@ function installCache(): CacheState {
   const { version } = require("nunjucks/package.json") as { version: string };
   const compile = compiler.compile;
   compiler.compile = (src, asyncFilters, extensions, name, opts = {}) => {
-    const file = state.folder && cacheFile(state.folder, [FORMAT, version, asyncFilters, extensions.map((tag) => [tag.__name, tag.tags]), name, opts, src]);
+    const file =
+      state.folder && keptFile(state.folder, [FORMAT, version, asyncFilters, extensions.map((tag) => [tag.__name, tag.tags]), name, opts, src], ".js");
     const kept = file && readKept(file);
     if (kept) return kept;
     const source = compile(src, asyncFilters, extensions, name, opts);
@@ -45,34 +45,6 @@ function installCache(): CacheState {
   };
   holder[STATE] = state;
   return state;
-}
-
-function cacheFile(folder: string, inputs: unknown[]): string | undefined {
-  try {
-    return path.join(folder, `${createHash("sha256").update(JSON.stringify(inputs)).digest("hex")}.js`);
-  } catch {
-    return undefined; // Options that do not serialise: compiled each time.
-  }
-}
-
-function readKept(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-/** Written beside and renamed: a build reading the cache meanwhile never sees half a file. A failure to write only costs the next build a compile. */
-function keep(file: string, source: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(temporary, source);
-    renameSync(temporary, file);
-  } catch {
-    // The cache is an optimisation: a read-only or full disk builds all the same.
-  }
 }
 
 export default function templateCachePlugin(eleventyConfig: UserConfig): void {
