@@ -4,12 +4,13 @@ import path from "node:path";
 import type eleventyImage from "@11ty/eleventy-img";
 import type { ImageOptions, ImageStat } from "@11ty/eleventy-img";
 import { onFirstUse } from "../tools/lazy.ts";
+import { ASSETS_PATH } from "./paths.ts";
 
 /** eleventy-img and sharp, loaded by the first image a post shows. */
 const imageTool = onFirstUse<typeof eleventyImage>("@11ty/eleventy-img");
 
 /** Where encoded variants are published: under the generator's own /assets/. */
-export const IMAGE_SITE_PATH = "/assets/img/";
+export const IMAGE_SITE_PATH = `${ASSETS_PATH}img/`;
 /** Encoded variants, kept between builds and keyed by the source's content (eleventy-img's hash). */
 export const IMAGE_CACHE_DIR = ".cache/images";
 
