@@ -46,9 +46,14 @@ function readFolder(folder: string, recursive: boolean): string[] {
   }
 }
 
+/** A `permalink:` line whose value is not a template: only then is a page's front matter worth parsing. */
+const FIXED_PERMALINK_LINE = /^permalink:[ \t]*["']?[^\s"'{]/m;
+
 function fixedPermalink(file: string): string | undefined {
   try {
-    const { data } = splitFrontMatter(readFileSync(file, "utf8"));
+    const text = readFileSync(file, "utf8");
+    if (!FIXED_PERMALINK_LINE.test(text)) return undefined;
+    const { data } = splitFrontMatter(text);
     const permalink = (data as { permalink?: unknown } | null)?.permalink;
     return typeof permalink === "string" && permalink.trim() !== "" && !permalink.includes("{") ? permalink.trim() : undefined;
   } catch {
