@@ -23,6 +23,7 @@ export function sharedBrowser(): Promise<Browser> {
   shared ??= launchBrowser().then(
     (browser) => {
       browser.on("disconnected", () => (shared = undefined));
+      process.once("SIGTERM", exitAtOnce);
       return browser;
     },
     (error: unknown) => {
@@ -31,6 +32,16 @@ export function sharedBrowser(): Promise<Browser> {
     },
   );
   return shared;
+}
+
+/**
+ * vitest stops a worker with SIGTERM and kills it half a second later, which
+ * can cut Playwright's graceful close short and leave the browser's profile
+ * folder behind. Exiting at once runs Playwright's exit handler instead, which
+ * kills the browser and removes the folder before the process ends.
+ */
+function exitAtOnce(): void {
+  process.exit(143);
 }
 
 const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
