@@ -27,7 +27,7 @@ interface ServingEleventy {
 }
 
 /** Folders the first build does not read; an event there is not an edit to wait for. */
-const NOT_SOURCES = /^(?:node_modules|\.git|\.releases|\.build|_site|_dev-site|test)(?:[\\/]|$)/;
+const NOT_SOURCES = /^(?:node_modules|\.git|\.releases|\.build|\.cache|_site|_dev-site|test)(?:[\\/]|$)/;
 
 /** Resolves on the next change to a source file, a moment after the editor has finished writing. */
 function nextEdit(inputDir: string): Promise<void> {
