@@ -55,10 +55,11 @@ export function suggestSlug(name: string): string {
 }
 
 /**
- * The site's own pages. Each page in pages/ takes its permalink from here
+ * The site's own pages. Each takes its permalink from here
  * (`permalink: "{{ paths.archive }}"`), and links to it read it too
  * (`{{ paths.archive | href }}`), so the paths the content model keeps from
- * posts are the paths the pages are at.
+ * posts are the paths the pages are at. A page the author adds sets a
+ * permalink of its own, which the model reads (site-pages.ts).
  */
 export const PAGE_PATHS = {
   home: "/",
@@ -78,7 +79,7 @@ export const FEED_PATHS = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.jso
 /** What machines read: the sitemap, robots.txt and the hosts' headers file. */
 export const CRAWLER_PATHS = { sitemap: "/sitemap.xml", robots: "/robots.txt", headers: "/_headers" } as const;
 
-/** The stylesheet and scripts, named by a hash of their content. */
+/** The generator's files: the stylesheet and scripts (named by a hash of their content) and images' encoded variants. */
 export const ASSETS_PATH = "/assets/";
 
 /** The search index Pagefind writes. */
