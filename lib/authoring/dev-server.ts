@@ -7,8 +7,8 @@
 // it prints them and keeps serving the last good pages. And a saved post's own
 // page is written (and reloaded) before the rebuild of the rest: see
 // edited-page.ts.
-import { watch } from "node:fs";
-import { lstat, rm } from "node:fs/promises";
+import { lstat, readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Server } from "node:http";
 import Eleventy, { type UserConfig } from "@11ty/eleventy";
@@ -29,19 +29,31 @@ interface ServingEleventy {
 /** Folders the first build does not read; an event there is not an edit to wait for. */
 const NOT_SOURCES = /^(?:node_modules|\.git|\.releases|\.build|\.cache|_site|_dev-site|test)(?:[\\/]|$)/;
 
-/** Resolves on the next change to a source file, a moment after the editor has finished writing. */
-function nextEdit(inputDir: string): Promise<void> {
-  return new Promise((resolve) => {
-    let settle: NodeJS.Timeout | undefined;
-    const watcher = watch(inputDir, { recursive: true }, (_event, file) => {
-      if (file !== null && NOT_SOURCES.test(file)) return;
-      clearTimeout(settle);
-      settle = setTimeout(() => {
-        watcher.close();
-        resolve();
-      }, 150);
-    });
-  });
+/** How often a dev server that could not start looks for the author's fix. */
+const POLL_MS = 200;
+
+/** Whether a source file or folder changed (written, added, removed or renamed) since `since` (epoch ms). */
+async function changedSince(inputDir: string, since: number): Promise<boolean> {
+  const entries = await readdir(inputDir, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    const full = path.join(entry.parentPath, entry.name);
+    if (NOT_SOURCES.test(path.relative(inputDir, full))) continue;
+    const info = await stat(full).catch(() => undefined);
+    if (info && Math.max(info.mtimeMs, info.ctimeMs) >= since) return true;
+  }
+  return false;
+}
+
+/**
+ * Resolves once a source file has changed since `since`, a moment after the
+ * editor has finished writing. Polled rather than watched: a recursive watch
+ * on Linux adds its folders one by one, and a fix saved before it reached
+ * posts/ was never seen; a save during the failed build itself counts too.
+ */
+async function nextEditSince(inputDir: string, since: number): Promise<void> {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  while (!(await changedSince(inputDir, since))) await pause(POLL_MS);
+  await pause(150);
 }
 
 /**
@@ -91,6 +103,8 @@ const eleventy = new Eleventy(values.input, values.output, {
 }) as unknown as ServingEleventy;
 await eleventy.init();
 for (;;) {
+  // Whole milliseconds back: a file's times may be rounded down.
+  const attempted = Date.now() - 1;
   try {
     await eleventy.watch();
     break;
@@ -99,7 +113,7 @@ for (;;) {
     if (!findContentError(error)) throw error;
     process.exitCode = undefined;
     console.error("[dev server] Not serving yet: fix the content error above and save; the site is built again on the next edit.");
-    await nextEdit(values.input);
+    await nextEditSince(values.input, attempted);
     await eleventy.restart();
     await eleventy.init();
   }
