@@ -304,10 +304,8 @@ describe("npm start with a content error from the start", () => {
     const waiting = await server.waitFor("the start-up error", async () => (/Not serving yet/.test(server.output) ? server.output : undefined));
     expect(waiting.value).toContain('posts/dev-server-draft.md:5: draft: found string "yes"; expected true or false (without quotes)');
     expect(waiting.value).not.toMatch(/stack trace|\.ts:\d+:\d+\)/);
-    // Still running a moment after the error, and the same process serves the fixed draft below.
-    // (The moment matters for more than that: without it, a save made as the message appears was
-    // seen to be missed under load, the watcher not yet watching.)
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // It keeps running: this process serves the fixed draft below (waitFor fails the moment it exits),
+    // saved at once, as the message appears, when a save is easiest to miss.
     expect(server.running).toBe(true);
 
     await writeFile(path.join(server.site, DRAFT_FILE), DRAFT_SOURCE);
