@@ -2,15 +2,31 @@ import type { UserConfig } from "@11ty/eleventy";
 import { SEARCH_BUNDLE_PATH, writeSearchIndex } from "../search/search-index.ts";
 
 /**
+ * Pagefind indexing the whole dev site took a core for a second or more at 300
+ * posts: run while the author is still saving, it slowed the next save's page.
+ * It waits until no rebuild has finished for this long.
+ */
+const QUIET_MS = 1000;
+
+/**
  * Re-indexes the dev server's site after each rebuild, in the background: the
  * browser reloads as soon as the pages are written, and the search catches up
- * a moment later. Rebuilds that land while it runs are folded into one more run.
+ * once the author pauses (QUIET_MS). Rebuilds that land while it runs are
+ * folded into one more run.
  */
 class BackgroundIndexer {
   #running = false;
   #again = false;
+  #waiting: NodeJS.Timeout | undefined;
 
   request(siteDir: string): void {
+    clearTimeout(this.#waiting);
+    this.#waiting = setTimeout(() => this.#start(siteDir), QUIET_MS);
+    // Not a reason to keep the process alive on its own.
+    this.#waiting.unref();
+  }
+
+  #start(siteDir: string): void {
     if (this.#running) {
       this.#again = true;
       return;
