@@ -4,6 +4,7 @@ import { stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { outputFile, PAGE_PATHS } from "../content/paths.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -44,7 +45,7 @@ export async function serveStatic(root: string | (() => string), mountPath = "/"
     }
     pathname = `/${pathname.slice(mountPath.length)}`;
     const base = rootOf();
-    let file = path.join(base, pathname.endsWith("/") ? `${pathname}index.html` : pathname);
+    let file = path.join(base, outputFile(pathname));
     if (!file.startsWith(path.resolve(base))) {
       response.writeHead(403).end();
       return;
@@ -57,7 +58,7 @@ export async function serveStatic(root: string | (() => string), mountPath = "/"
     }
     if (!info) {
       status = 404;
-      file = path.join(base, "404.html");
+      file = path.join(base, PAGE_PATHS.notFound);
     }
     response.writeHead(status, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
     createReadStream(file)
