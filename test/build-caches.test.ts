@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,5 +89,38 @@ describe("sanitized feed items kept between builds", () => {
   it("reads the kept item instead of sanitizing again", async () => {
     for (const item of await kept(FEED_ITEM_CACHE_DIR)) await writeFile(item, (await readFile(item, "utf8")).replace("Raw <b>", "Kept <b>"));
     expect(await (await build()).read("/feed.xml")).toContain("Kept &lt;b&gt;HTML");
+  }, 120_000);
+});
+
+describe("the kept files stay bounded", () => {
+  it("a build removes the oldest unused files beyond as many as it used, and temporary files left by a stopped build", async () => {
+    const planted: Record<string, { stale: string[]; recent: string; temporary: string }> = {};
+    const used: Record<string, string[]> = {};
+    const weekAgo = Date.now() - 7 * 24 * 3600_000;
+    for (const cache of [TEMPLATE_CACHE_DIR, FEED_ITEM_CACHE_DIR]) {
+      used[cache] = await kept(cache);
+      const folder = path.join(site, cache);
+      // Three more old unused files than used ones, a second apart, oldest first; one recent unused file; one temporary file.
+      const stale = Array.from({ length: used[cache]!.length + 3 }, (_, index) => path.join(folder, `stale-${index}.js`));
+      const recent = path.join(folder, "recent-but-unused.js");
+      const temporary = path.join(folder, `left-by-a-stopped-build.js.${process.pid}.tmp`);
+      for (const file of [...stale, recent, temporary]) await writeFile(file, "// not a template\n");
+      for (const [index, file] of stale.entries()) await utimes(file, new Date(weekAgo + index * 1000), new Date(weekAgo + index * 1000));
+      planted[cache] = { stale, recent, temporary };
+    }
+    await build();
+    for (const cache of [TEMPLATE_CACHE_DIR, FEED_ITEM_CACHE_DIR]) {
+      const after = await kept(cache);
+      const { stale, recent, temporary } = planted[cache]!;
+      for (const file of used[cache]!) expect(after, `${cache}: a file the build used`).toContain(file);
+      // Unused: the stale ones, the recent one and the temporary one. Those beyond the used count go, oldest first.
+      const excess = stale.length + 2 - used[cache]!.length;
+      expect(
+        after.filter((file) => stale.includes(file)),
+        cache,
+      ).toEqual(stale.slice(excess).sort());
+      expect(after, cache).toContain(recent);
+      expect(after, cache).not.toContain(temporary);
+    }
   }, 120_000);
 });

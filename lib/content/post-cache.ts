@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
+import { pruneUnused } from "../tools/kept-files.ts";
 import type { RenderedPost, RenderSettings } from "./post-file.ts";
 
 /*
@@ -139,31 +140,12 @@ export class PostCache {
    * posts) are removed, oldest first, until they are no more than those it
    * used. Left-over temporary files of stopped builds go too.
    */
-  async prune(): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(this.#dir);
-    } catch {
-      return;
-    }
-    const unused = names.filter((name) => !this.#used.has(name));
-    const stale = await Promise.all(unused.map(async (name) => ({ name, time: await modified(path.join(this.#dir, name)) })));
-    stale.sort((a, b) => a.time - b.time);
-    const excess = stale.length - this.#used.size;
-    const doomed = stale.filter((entry, index) => index < excess || entry.name.endsWith(".tmp"));
-    await Promise.all(doomed.map((entry) => rm(path.join(this.#dir, entry.name), { force: true })));
+  prune(): Promise<void> {
+    return pruneUnused(this.#dir, this.#used);
   }
 
   #file(key: string): string {
     return path.join(this.#dir, key);
-  }
-}
-
-async function modified(file: string): Promise<number> {
-  try {
-    return (await stat(file)).mtimeMs;
-  } catch {
-    return 0;
   }
 }
 

@@ -10,7 +10,7 @@ import { cacheEnabled } from "../content/post-cache.ts";
 import { FEED } from "../content/post-source.ts";
 import { sanitizePostHtml } from "../content/sanitize.ts";
 import { stripControlCharacters, XmlElement, xmlDocument } from "../content/xml.ts";
-import { keep, keptFile, readKept } from "../tools/kept-files.ts";
+import { keep, keptFolder, readKept, type KeptFolder } from "../tools/kept-files.ts";
 import type { Blog } from "./content-model.ts";
 import { rfc3339, rfc822 } from "./dates.ts";
 
@@ -59,7 +59,7 @@ function renderFeedContent(post: Post, model: ContentModel): string {
   // only the author's raw HTML needs this pass (a parse of the whole item).
   if (!post.hasRawHtml) return html;
   const postUrl = urls.absolute(post.sitePath);
-  const file = feedItemCache && keptFile(feedItemCache, [sanitizerVersion(), urls.deploymentUrl, urls.canonicalUrl, postUrl, html], ".html");
+  const file = feedItemCache?.file([sanitizerVersion(), urls.deploymentUrl, urls.canonicalUrl, postUrl, html], ".html");
   const kept = file && readKept(file);
   if (kept !== undefined) return kept;
   const sanitized = sanitizePostHtml(html, { postUrl, siteUrl: (sitePath) => urls.absolute(sitePath) });
@@ -76,7 +76,7 @@ function renderFeedContent(post: Post, model: ContentModel): string {
  */
 export const FEED_ITEM_CACHE_DIR = ".cache/feed-items";
 /** Where sanitized items are kept for this build; undefined for a cold build (BLOG_CACHE=0). */
-let feedItemCache: string | undefined;
+let feedItemCache: KeptFolder | undefined;
 let sanitizer: string | undefined;
 
 /** The sanitizer's rules (lib/content/sanitize) and sanitize-html's version, as one digest input. */
@@ -196,8 +196,9 @@ function seriesFeed(model: ContentModel, series: Series): string {
 
 export default function feedsPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.on("eleventy.before", ({ directories }) => {
-    feedItemCache = cacheEnabled() ? path.join(directories.input, FEED_ITEM_CACHE_DIR) : undefined;
+    feedItemCache = cacheEnabled() ? keptFolder(path.join(directories.input, FEED_ITEM_CACHE_DIR)) : undefined;
   });
+  eleventyConfig.on("eleventy.after", () => feedItemCache?.prune());
   // The addresses pages link to (`feedPaths.atom`), from the one list the feeds are published at.
   eleventyConfig.addGlobalData("feedPaths", FEED_PATHS);
   const feeds: Record<string, { permalink: string; render: (blog: Blog) => string }> = {

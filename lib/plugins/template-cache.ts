@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { UserConfig } from "@11ty/eleventy";
 import { cacheEnabled } from "../content/post-cache.ts";
-import { keep, keptFile, readKept } from "../tools/kept-files.ts";
+import { keep, keptFolder, readKept, type KeptFolder } from "../tools/kept-files.ts";
 
 /*
  * Nunjucks compiles each template's source to JavaScript on every start:
@@ -21,7 +21,7 @@ type TagExtension = { __name?: string; tags?: readonly string[] };
 type Compile = (src: string, asyncFilters: readonly string[], extensions: readonly TagExtension[], name: string | undefined, opts?: object) => string;
 
 /** Where compiled templates are kept; undefined leaves Nunjucks to compile as it always does. Shared across module copies. */
-type CacheState = { folder: string | undefined };
+type CacheState = { kept: KeptFolder | undefined };
 const STATE = Symbol.for("bitter-coder.template-cache");
 
 /** Wraps Nunjucks' one compile function (it is looked up on its module at each compile) with the cache, once per process. */
@@ -29,14 +29,13 @@ function installCache(): CacheState {
   const holder = globalThis as Record<symbol, CacheState | undefined>;
   const installed = holder[STATE];
   if (installed) return installed;
-  const state: CacheState = { folder: undefined };
+  const state: CacheState = { kept: undefined };
   const require = createRequire(import.meta.url);
   const compiler = require("nunjucks/src/compiler.js") as { compile: Compile };
   const { version } = require("nunjucks/package.json") as { version: string };
   const compile = compiler.compile;
   compiler.compile = (src, asyncFilters, extensions, name, opts = {}) => {
-    const file =
-      state.folder && keptFile(state.folder, [FORMAT, version, asyncFilters, extensions.map((tag) => [tag.__name, tag.tags]), name, opts, src], ".js");
+    const file = state.kept?.file([FORMAT, version, asyncFilters, extensions.map((tag) => [tag.__name, tag.tags]), name, opts, src], ".js");
     const kept = file && readKept(file);
     if (kept) return kept;
     const source = compile(src, asyncFilters, extensions, name, opts);
@@ -51,6 +50,8 @@ export default function templateCachePlugin(eleventyConfig: UserConfig): void {
   const state = installCache();
   eleventyConfig.on("eleventy.before", ({ directories }) => {
     // BLOG_CACHE=0 is a cold build: templates are compiled from source.
-    state.folder = cacheEnabled() ? path.join(directories.input, TEMPLATE_CACHE_DIR) : undefined;
+    state.kept = cacheEnabled() ? keptFolder(path.join(directories.input, TEMPLATE_CACHE_DIR)) : undefined;
   });
+  // Templates this process compiled or read count as used, though Nunjucks holds them and a later build does not ask again.
+  eleventyConfig.on("eleventy.after", () => state.kept?.prune());
 }
