@@ -5,9 +5,10 @@
 // the page is rendered by its own template, from the model loaded again, with
 // the data the last build gave it: the same render path, so the same bytes the
 // rebuild writes over it a moment later, with every page that lists the post.
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { ContentModel } from "../content/model.ts";
+import { writeWhole } from "../tools/write-whole.ts";
 
 /** A page of the last build, as Eleventy's template map holds it (the parts used here). */
 interface PageEntry {
@@ -72,14 +73,6 @@ function findEditedPage(pages: readonly PageEntry[], model: ContentModel, file: 
   return { page, data: { ...page.data, [alias]: post, pagination: { ...page.data.pagination, items: [post] } } };
 }
 
-/** Writes beside, then renames: the server may be reading the page this moment. */
-async function writeWhole(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, content);
-  await rename(temporary, file);
-}
-
 /**
  * Renders and writes the page of the post file saved (when one post file alone
  * changed), and reloads the browser on it. Returns the page's URL, or undefined
@@ -98,6 +91,8 @@ export async function writeEditedPostFirst(eleventy: ServedEleventy, changed: re
     const { page, data } = edited;
     const rendered = await page.template.renderDirect(page.rawInput, data);
     const content = await page.template.runTransforms(rendered, { ...page, data });
+    // Whole, since the server may be reading the page this moment.
+    await mkdir(path.dirname(page.outputPath as string), { recursive: true });
     await writeWhole(page.outputPath as string, content);
     await eleventy.eleventyServe?.reload({ files: changed.slice() });
     return page.url as string;

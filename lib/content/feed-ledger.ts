@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeWhole } from "../tools/write-whole.ts";
 import type { IssueLog } from "./issues.ts";
 
 /**
@@ -103,9 +104,6 @@ export async function recordLedger(inputDir: string, ledger: FeedLedger, posts: 
   for (const post of added) next[post.jekyllId] = { file: post.file, title: post.title };
   const sorted = Object.fromEntries(Object.entries(next).sort(([a], [b]) => a.localeCompare(b)));
   // Written beside and renamed over, so a build stopped mid-write never leaves half a ledger.
-  const target = path.join(inputDir, LEDGER_FILE);
-  const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(sorted, null, 2)}\n`);
-  await rename(temporary, target);
+  await writeWhole(path.join(inputDir, LEDGER_FILE), `${JSON.stringify(sorted, null, 2)}\n`);
   return added.map((post) => post.jekyllId);
 }

@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeWhole } from "../tools/write-whole.ts";
 import type { ContentIssue, IssueLog } from "./issues.ts";
 import { MISSING_IMAGE_FIELD } from "./media.ts";
 
@@ -98,17 +99,14 @@ export async function pruneKnownBrokenLinks(
 ): Promise<KnownBrokenLink[]> {
   const fixed = ledger.filter((entry) => !stillBroken.has(entry));
   if (fixed.length === 0) return [];
-  const target = path.join(inputDir, BROKEN_LINKS_FILE);
-  const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(
-    temporary,
+  await writeWhole(
+    path.join(inputDir, BROKEN_LINKS_FILE),
     `${JSON.stringify(
       ledger.filter((entry) => stillBroken.has(entry)),
       null,
       2,
     )}\n`,
   );
-  await rename(temporary, target);
   return fixed;
 }
 

@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import { pruneUnused } from "../tools/kept-files.ts";
+import { writeWhole } from "../tools/write-whole.ts";
 import type { RenderedPost, RenderSettings } from "./post-file.ts";
 
 /*
@@ -123,15 +124,11 @@ export class PostCache {
     const entry: Entry = { format: FORMAT, version: renderVersion(), key, post };
     const payload = serialize(entry);
     const digest = createHash("sha256").update(payload).digest();
-    const target = this.#file(key);
-    const temporary = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await (this.#folderMade ??= mkdir(this.#dir, { recursive: true }));
-      await writeFile(temporary, Buffer.concat([digest, payload]));
-      await rename(temporary, target);
+      await writeWhole(this.#file(key), Buffer.concat([digest, payload]));
     } catch {
       // A cache that cannot be written costs the next build time, never this one its result.
-      await rm(temporary, { force: true });
     }
   }
 

@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { addStaticFolder } from "../content/static-files.ts";
+import { writeWhole } from "../tools/write-whole.ts";
 import type { ImportPlan } from "./plan.ts";
 
 /**
@@ -12,9 +13,7 @@ export async function writePlan(target: string, plan: ImportPlan): Promise<void>
   for (const { path: file, content } of plan.writes) {
     const destination = path.join(target, file);
     await mkdir(path.dirname(destination), { recursive: true });
-    const temporary = `${destination}.${process.pid}.importing`;
-    await writeFile(temporary, content);
-    await rename(temporary, destination);
+    await writeWhole(destination, content);
   }
   for (const folder of plan.staticFolders) await addStaticFolder(target, folder);
 }

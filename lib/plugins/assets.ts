@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { UserConfig } from "@11ty/eleventy";
+import { writeWhole } from "../tools/write-whole.ts";
 import { ASSETS_PATH } from "../content/paths.ts";
 
 /** An asset served under a content-hashed name, so a page never meets a stale or newer file. */
@@ -84,9 +85,7 @@ export async function buildStylesheet(inputDir: string): Promise<string> {
 /** Writes the CSS under its key, whole or not at all, and drops the entries of earlier sources. */
 async function replaceCache(cacheDir: string, key: string, css: string): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
-  const temporary = path.join(cacheDir, `${key}.${process.pid}.tmp`);
-  await writeFile(temporary, css);
-  await rename(temporary, path.join(cacheDir, `${key}.css`));
+  await writeWhole(path.join(cacheDir, `${key}.css`), css);
   for (const name of await readdir(cacheDir)) {
     if (name !== `${key}.css` && name.endsWith(".css")) await rm(path.join(cacheDir, name), { force: true });
   }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { writeWholeSync } from "./write-whole.ts";
 
 /*
  * Results kept in .cache/ between builds, one file each, named by a digest of
@@ -84,11 +85,9 @@ export function readKept(file: string): string | undefined {
 
 /** Written beside and renamed: a build reading it meanwhile never sees half a file. A failure to write only costs the next build the work again. */
 export function keep(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
+    writeWholeSync(file, text);
   } catch {
     // The cache is an optimisation: a read-only or full disk builds all the same.
   }
