@@ -32,14 +32,19 @@ const NOT_SOURCES = /^(?:node_modules|\.git|\.releases|\.build|\.cache|_site|_de
 /** How often a dev server that could not start looks for the author's fix. */
 const POLL_MS = 200;
 
-/** Whether a source file or folder changed (written, added, removed or renamed) since `since` (epoch ms). */
-async function changedSince(inputDir: string, since: number): Promise<boolean> {
-  const entries = await readdir(inputDir, { recursive: true, withFileTypes: true });
+/**
+ * Whether a source file or folder changed (written, added, removed or renamed)
+ * since `since` (epoch ms). Folders that are not sources are not entered: this
+ * runs every POLL_MS, and node_modules alone holds tens of thousands of files.
+ */
+async function changedSince(inputDir: string, since: number, folder = inputDir): Promise<boolean> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
-    const full = path.join(entry.parentPath, entry.name);
+    const full = path.join(folder, entry.name);
     if (NOT_SOURCES.test(path.relative(inputDir, full))) continue;
     const info = await stat(full).catch(() => undefined);
     if (info && Math.max(info.mtimeMs, info.ctimeMs) >= since) return true;
+    if (entry.isDirectory() && (await changedSince(inputDir, since, full))) return true;
   }
   return false;
 }
