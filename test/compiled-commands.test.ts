@@ -2,7 +2,7 @@
 // TypeScript itself. These tests prove the two cannot drift apart: an edit to
 // lib/ is compiled before the next run, and both give the same site.
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -65,6 +65,25 @@ describe("compiled commands", () => {
     expect(outputs).toEqual(["two", "two", "two"]);
     // One complete folder, and no half-written copy left behind.
     expect(await readdir(path.join(project.root, ".build"))).toHaveLength(1);
+  });
+
+  it("load Eleventy from a bundle made once for the installed packages, not again for an edit of lib/", async () => {
+    const project = await makeProject("unused");
+    await writeFile(path.join(project.root, "lib/cli/eleventy.ts"), 'import Eleventy from "@11ty/eleventy";\n\nconsole.log(Eleventy.getVersion());\n');
+    const { version } = JSON.parse(await readFile(path.join(REPO, "node_modules/@11ty/eleventy/package.json"), "utf8")) as { version: string };
+    const bundles = async () => (await readdir(path.join(project.root, ".build"))).filter((name) => name.startsWith("eleventy-"));
+    // Eleventy reads its version from the package.json beside the bundle.
+    expect(await project.launch("cli/eleventy")).toBe(version);
+    const [bundle] = await bundles();
+    expect(await readdir(path.join(project.root, ".build", bundle!, "src/Util"))).toContain("Eleventy.js");
+
+    await writeGreeting(project.root, "edited");
+    await project.launch("cli/eleventy");
+    expect(await bundles()).toEqual([bundle]);
+    // Another install: the bundle is made again from the packages now installed.
+    await writeFile(path.join(project.root, "package-lock.json"), "{}\n");
+    await project.launch("cli/eleventy");
+    expect((await bundles()).filter((name) => name !== bundle)).toHaveLength(1);
   });
 
   it("refuse to run lib/ that does not compile, naming the file and line", async () => {
