@@ -1,15 +1,25 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
  * Builds the fixture blog once for the whole run: most suites read the same
  * production build, and building it per suite was a large share of `npm test`.
  * Also provides a folder for builds that suites share when they first need them
  * (see blogSiteInZone in test/helpers/site.ts), removed at the end of the run.
+ * With TEST_TYPECHECK=1 (`npm test`), the type check runs beside that build, on
+ * the core it leaves idle, and the run stops before any test if it fails.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const typecheck = process.env.TEST_TYPECHECK === "1" ? typecheckScript() : undefined;
+  // Settled now, awaited after the build: a failed check must not go unhandled meanwhile.
+  typecheck?.catch(() => {});
   // Eleventy imports the TypeScript plugins itself; the workers get tsx from execArgv, this process here.
   const { register } = await import("tsx/esm/api");
   register();
@@ -17,12 +27,31 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const input = await makeFixtureSite({ blogPosts: true });
   // The site's own address, whatever the environment of the test run says.
   const site = await buildFixture({ input, env: { SITE_URL: undefined } });
-  project.provide("blogSite", { input, outputDir: site.outputDir, paths: site.paths });
   const sharedBuilds = await mkdtemp(path.join(tmpdir(), "blog-shared-"));
-  project.provide("sharedBuilds", sharedBuilds);
-  return async () => {
+  const teardown = async () => {
     await site.cleanup();
     await rm(input, { recursive: true, force: true });
     await rm(sharedBuilds, { recursive: true, force: true });
   };
+  try {
+    await typecheck;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  project.provide("blogSite", { input, outputDir: site.outputDir, paths: site.paths });
+  project.provide("sharedBuilds", sharedBuilds);
+  return teardown;
+}
+
+/** package.json's `typecheck` script (tsc), run from the project's own tools; rejects with its report. */
+async function typecheckScript(): Promise<void> {
+  const { scripts } = JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const [command, ...args] = scripts.typecheck!.split(" ");
+  try {
+    await promisify(execFile)(path.join(REPO, "node_modules/.bin", command!), args, { cwd: REPO, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`the type check (npm run typecheck) failed:\n${stdout}${stderr}`);
+  }
 }
