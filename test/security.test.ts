@@ -1,7 +1,7 @@
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveStatic, type StaticServer } from "../lib/tools/static-server.ts";
-import { launchBrowser } from "./helpers/browser.ts";
+import { sharedBrowser } from "./helpers/browser.ts";
 import { buildSite, type BuiltSite } from "./helpers/site.ts";
 
 const SEARCH_PAGE = "/search/";
@@ -119,10 +119,9 @@ describe("the content security policy in Chromium", () => {
 
   beforeAll(async () => {
     server = await serveStatic(site.outputDir);
-    browser = await launchBrowser();
+    browser = await sharedBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 

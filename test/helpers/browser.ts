@@ -7,10 +7,6 @@ import { CHROME_PATH, CHROMIUM_FLAGS } from "../../lib/tools/chromium.ts";
 import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
 import { buildSite, type BuiltSite } from "./site.ts";
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROMIUM_FLAGS });
-}
-
 let shared: Promise<Browser> | undefined;
 
 /**
@@ -20,7 +16,7 @@ let shared: Promise<Browser> | undefined;
  * separate as a new browser's profile. Playwright closes it as the worker exits.
  */
 export function sharedBrowser(): Promise<Browser> {
-  shared ??= launchBrowser().then(
+  shared ??= chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROMIUM_FLAGS }).then(
     (browser) => {
       browser.on("disconnected", () => (shared = undefined));
       process.once("SIGTERM", exitAtOnce);
