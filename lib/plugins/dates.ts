@@ -8,9 +8,13 @@ import { DateTime } from "luxon";
  * plain day is midnight in that zone (see loading.ts), so it shows as written.
  * Feeds keep the exact instant, in UTC.
  */
-const utc = (date: Date) => DateTime.fromJSDate(date, { zone: "utc" });
+// English, as luxon formats by default; named, it also spares luxon asking
+// Intl for the machine's locale, whose first call cost 30 to 140 ms of a
+// 3-post build.
+const LOCALE = "en-US";
+const utc = (date: Date) => DateTime.fromMillis(date.getTime(), { zone: "utc", locale: LOCALE });
 let displayZone = "UTC";
-const shown = (date: Date) => DateTime.fromJSDate(date, { zone: displayZone });
+const shown = (date: Date) => DateTime.fromMillis(date.getTime(), { zone: displayZone, locale: LOCALE });
 
 /** Sets the zone readable dates are shown in (the site's); formats made in another zone are forgotten. */
 export function setDisplayZone(zone: string): void {
