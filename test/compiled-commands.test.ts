@@ -67,11 +67,11 @@ describe("compiled commands", () => {
     expect(await readdir(path.join(project.root, ".build"))).toHaveLength(1);
   });
 
-  it("load Eleventy from a bundle made once for the installed packages, not again for an edit of lib/", async () => {
+  it("load packages such as Eleventy from a bundle made once for the installed packages, not again for an edit of lib/", async () => {
     const project = await makeProject("unused");
     await writeFile(path.join(project.root, "lib/cli/eleventy.ts"), 'import Eleventy from "@11ty/eleventy";\n\nconsole.log(Eleventy.getVersion());\n');
     const { version } = JSON.parse(await readFile(path.join(REPO, "node_modules/@11ty/eleventy/package.json"), "utf8")) as { version: string };
-    const bundles = async () => (await readdir(path.join(project.root, ".build"))).filter((name) => name.startsWith("eleventy-"));
+    const bundles = async () => (await readdir(path.join(project.root, ".build"))).filter((name) => name.startsWith("packages-"));
     // Eleventy reads its version from the package.json beside the bundle.
     expect(await project.launch("cli/eleventy")).toBe(version);
     const [bundle] = await bundles();
