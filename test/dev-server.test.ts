@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMAGE_CACHE_DIR } from "../lib/content/images.ts";
+import { sharedBrowser } from "./helpers/browser.ts";
 import { readSearchBundle, type SearchBundle } from "./helpers/search.ts";
 import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
 import { freePort } from "./helpers/free-port.ts";
@@ -15,6 +17,7 @@ import { freePort } from "./helpers/free-port.ts";
  */
 const STEP_TIMEOUT_MS = 30_000;
 const PART1 = "posts/no-planned-downtime-chasm-part1.md";
+const PART2 = "posts/no-planned-downtime-chasm-part2.md";
 const DRAFT_FILE = "posts/dev-server-draft.md";
 const DRAFT_SOURCE = post({ title: "A draft seen only in the dev server", date: "2020-05-01", tags: [], draft: true }, "Draft text.\n");
 const PUBLISHED_PAGE = "<!doctype html><title>the published release</title>\n";
@@ -131,6 +134,83 @@ class DevServer {
   }
 }
 
+/**
+ * What the dev server sends its browsers' reload clients from now on, as a tab
+ * that never reloads receives it: each message's text, in order.
+ */
+async function recordReloads(context: BrowserContext, origin: string): Promise<() => Promise<string[]>> {
+  const page = await context.newPage();
+  await page.goto(`${origin}/robots.txt`); // not HTML: no reload client of its own
+  type Recorder = typeof globalThis & { sent: string[] };
+  await page.evaluate(
+    (url) =>
+      new Promise((opened) => {
+        (globalThis as Recorder).sent = [];
+        const socket = new WebSocket(url);
+        socket.onmessage = (message) => (globalThis as Recorder).sent.push(String(message.data));
+        socket.onopen = opened;
+      }),
+    origin.replace(/^http/, "ws"),
+  );
+  return () => page.evaluate(() => (globalThis as Recorder).sent.filter((message) => message.includes('"eleventy.reload"')));
+}
+
+/**
+ * A tab on the dev server whose reload client (Eleventy's) gets the messages
+ * the test hands it, once it listens: none is missed while the page reloads.
+ * Counts its full reloads, and the pages it diffed in place.
+ */
+class WatchedTab {
+  navigations = 0;
+  diffs = 0;
+  private socket: WebSocketRoute | undefined;
+
+  private constructor(readonly page: Page) {}
+
+  static async open(context: BrowserContext, url: string, server: DevServer): Promise<WatchedTab> {
+    const tab = new WatchedTab(await context.newPage());
+    await tab.page.routeWebSocket(/.*/, (socket) => {
+      tab.socket = socket;
+      // The page closes it as it reloads.
+      socket.onClose(() => {
+        if (tab.socket === socket) tab.socket = undefined;
+      });
+    });
+    tab.page.on("console", (message) => {
+      if (message.text().includes("HTML delta applied without page reload")) tab.diffs++;
+    });
+    await tab.page.goto(url);
+    tab.page.on("framenavigated", (frame) => {
+      if (frame === tab.page.mainFrame()) tab.navigations++;
+    });
+    await server.waitFor(`the reload client of ${url}`, async () => tab.socket);
+    return tab;
+  }
+
+  /**
+   * Hands one message to the page's reload client; resolves once the client
+   * has answered it: the page diffed in place, or reloaded with its client listening again.
+   */
+  async send(message: string, server: DevServer): Promise<void> {
+    const { socket, navigations, diffs } = this;
+    socket!.send(message);
+    await server.waitFor("the reload client's answer", async () =>
+      this.diffs > diffs || (this.navigations > navigations && this.socket && this.socket !== socket) ? true : undefined,
+    );
+  }
+
+  async text(): Promise<string> {
+    return (await this.page.textContent("body")) ?? "";
+  }
+
+  hasStyleRule(selector: string): Promise<boolean> {
+    return this.page.evaluate(
+      (selector) => [...document.styleSheets].some((sheet) => [...sheet.cssRules].some((rule) => rule.cssText.includes(selector))),
+      selector,
+    );
+  }
+}
+
 async function publishedReleaseFiles(site: string): Promise<Record<string, string>> {
   const dir = path.join(site, ".releases/published");
   const files: Record<string, string> = {};
@@ -201,6 +281,48 @@ describe("npm start", () => {
     timings["post edit"] = (
       await server.waitFor("the edited title", server.servedWith("/no-planned-downtime-chasm-part1/", "Part one, edited while serving</h1>"))
     ).ms;
+  });
+
+  it("reloads the saved post's page once, and the pages listing it once the rebuild is done", async () => {
+    const context = await (await sharedBrowser()).newContext();
+    try {
+      const sent = await recordReloads(context, server.origin);
+      const postTab = await WatchedTab.open(context, `${server.origin}/no-planned-downtime-chasm-part2/`, server);
+      const archiveTab = await WatchedTab.open(context, `${server.origin}/archive/`, server);
+      const printedBefore = server.output.length;
+      // Saved once; its reloads are handed to the tabs only once the rebuild is done, each as the tab listens.
+      await server.edit(PART2, (text) => text.replace(/^title: .*$/m, "title: Part two, saved once"));
+      // The early page's reload names no page; the rebuild's names those it wrote.
+      const { early, rebuilt } = (
+        await server.waitFor("the early page's and the rebuild's reloads", async () => {
+          const reloads = await sent();
+          const early = reloads.findLastIndex((message) => !message.includes('"build"'));
+          const rebuilt = reloads.slice(early + 1).find((message) => message.includes('"build"'));
+          return early >= 0 && rebuilt ? { early: reloads[early]!, rebuilt } : undefined;
+        })
+      ).value;
+      expect(server.output.slice(printedBefore)).toContain("/no-planned-downtime-chasm-part2/ written in");
+
+      for (const tab of [postTab, archiveTab]) await tab.send(early, server);
+      expect(await postTab.text()).toContain("Part two, saved once");
+      for (const tab of [postTab, archiveTab]) await tab.send(rebuilt, server);
+      // The post's page took the rebuild's reload as a diff of the same page; the archive reloaded.
+      expect(postTab.navigations).toBe(1);
+      expect(postTab.diffs).toBe(1);
+      expect(await postTab.text()).toContain("Part two, saved once");
+      expect(archiveTab.navigations).toBe(2);
+      expect(await archiveTab.text()).toContain("Part two, saved once");
+
+      // A stylesheet's edit writes no page ahead: its one reload brings the new stylesheet.
+      await server.edit("assets/scss/_layout.scss", (text) => `${text}\n.reload-marker { outline-color: #654321; }\n`);
+      const restyled = (await server.waitFor("the stylesheet's reload", async () => (await sent()).find((message) => message.includes("_layout.scss")))).value;
+      await postTab.send(restyled, server);
+      expect(postTab.navigations).toBe(2);
+      expect(postTab.diffs).toBe(1);
+      expect(await postTab.hasStyleRule(".reload-marker")).toBe(true);
+    } finally {
+      await context.close();
+    }
   });
 
   it("serves the author's static files, and a changed file as changed", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Eleventy from "@11ty/eleventy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { editedPostFile, writeEditedPostFirst, type ServedEleventy } from "../lib/authoring/edited-page.ts";
+import { answerSavedPostFirst, editedPostFile, type ServedEleventy } from "../lib/authoring/edited-page.ts";
 import { Blog } from "../lib/plugins/content-model.ts";
 import { buildFixture, CONFIG, makeFixtureSite } from "./helpers/site.ts";
 
@@ -20,7 +20,7 @@ const quietLogger = { log() {}, info() {}, warn() {}, error() {} };
 let site: string;
 let output: string;
 let original: string;
-let devServer: ServedEleventy;
+let writeEditedPostFirst: (changed: readonly string[]) => Promise<string | undefined>;
 
 /** The dev server's Eleventy as `npm start` makes it (without serving), after its first build. */
 async function servingEleventy(input: string, outputDir: string): Promise<ServedEleventy> {
@@ -36,7 +36,7 @@ beforeAll(async () => {
   original = await readFile(path.join(site, PART2), "utf8");
   // The comparison build publishes no drafts: neither does this dev server.
   process.env.BLOG_DRAFTS = "0";
-  devServer = await servingEleventy(site, output);
+  writeEditedPostFirst = answerSavedPostFirst(await servingEleventy(site, output), site);
 }, 60_000);
 
 afterAll(async () => {
@@ -58,7 +58,7 @@ describe("a saved post's page, written before the rebuild", () => {
     const saved = await save(PART2, edited);
     const before = await readFile(path.join(output, PART2_PAGE), "utf8");
 
-    expect(await writeEditedPostFirst(devServer, [saved], site)).toBe("/no-planned-downtime-chasm-part2/");
+    expect(await writeEditedPostFirst([saved])).toBe("/no-planned-downtime-chasm-part2/");
 
     const written = await readFile(path.join(output, PART2_PAGE), "utf8");
     expect(written).not.toBe(before);
@@ -76,11 +76,11 @@ describe("a saved post's page, written before the rebuild", () => {
     const page = path.join(output, PART2_PAGE);
     const before = await readFile(page, "utf8");
     const moved = await save(PART2, original.replace("part: 2\n", "part: 2\npermalink: /moved-elsewhere/\n"));
-    expect(await writeEditedPostFirst(devServer, [moved], site)).toBeUndefined();
+    expect(await writeEditedPostFirst([moved])).toBeUndefined();
     const broken = await save(PART2, original.replace("date: 2018-01-05", "date: not a date"));
-    expect(await writeEditedPostFirst(devServer, [broken], site)).toBeUndefined();
+    expect(await writeEditedPostFirst([broken])).toBeUndefined();
     const fine = await save(PART2, original.replace("Often the business knows", "Changed. Often the business knows"));
-    expect(await writeEditedPostFirst(devServer, [fine, path.join(site, "_data/series.json")], site)).toBeUndefined();
+    expect(await writeEditedPostFirst([fine, path.join(site, "_data/series.json")])).toBeUndefined();
     expect(await readFile(page, "utf8")).toBe(before);
   }, 60_000);
 

@@ -5,7 +5,7 @@
 // at start-up would end the dev server; here the error is printed and the first
 // build is tried again on the next edit. Later errors Eleventy handles itself:
 // it prints them and keeps serving the last good pages. And a saved post's own
-// page is written (and reloaded) before the rebuild of the rest: see
+// page is written (and reloaded, once) before the rebuild of the rest: see
 // edited-page.ts.
 import { lstat, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
@@ -15,7 +15,7 @@ import Eleventy, { type UserConfig } from "@11ty/eleventy";
 import EleventyDevServer from "@11ty/eleventy-dev-server";
 import { findContentError } from "../content/issues.ts";
 import { SITE_CONFIG } from "../tools/repository.ts";
-import { writeEditedPostFirst, type ServedEleventy } from "./edited-page.ts";
+import { answerSavedPostFirst, type ServedEleventy } from "./edited-page.ts";
 
 /** The slice of Eleventy's programmatic serve API this file uses (see cmd.cjs). */
 interface ServingEleventy {
@@ -95,7 +95,7 @@ await emptyOutput(values.output);
 function editedPageFirst(eleventyConfig: UserConfig): void {
   eleventyConfig.on("eleventy.beforeWatch", async (changed: string[]) => {
     const started = performance.now();
-    const url = await writeEditedPostFirst(eleventy as unknown as ServedEleventy, changed, values.input);
+    const url = await savedPostFirst(changed);
     if (url) console.log(`[dev server] ${url} written in ${Math.round(performance.now() - started)} ms; rebuilding the rest.`);
   });
 }
@@ -107,6 +107,8 @@ const eleventy = new Eleventy(values.input, values.output, {
   config: editedPageFirst,
 }) as unknown as ServingEleventy;
 await eleventy.init();
+// Eleventy's live-reload server is made by init(), and kept through restarts.
+const savedPostFirst = answerSavedPostFirst(eleventy as unknown as ServedEleventy, values.input);
 for (;;) {
   // Whole milliseconds back: a file's times may be rounded down.
   const attempted = Date.now() - 1;

@@ -5,6 +5,8 @@
 // the page is rendered by its own template, from the model loaded again, with
 // the data the last build gave it: the same render path, so the same bytes the
 // rebuild writes over it a moment later, with every page that lists the post.
+// The browser showing the post reloads once, on the early page: the rebuild's
+// reload leaves that page as it is (see answerSavedPostFirst).
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { ContentModel } from "../content/model.ts";
@@ -23,10 +25,25 @@ interface PageEntry {
   };
 }
 
+/** A page a rebuild wrote, as a reload names it: Eleventy's dev server diffs it into a browser showing `url`. */
+interface ReloadedPage {
+  url: string;
+  inputPath: string;
+  outputPath?: string;
+  content: string;
+}
+
+/** What Eleventy's dev server sends its browsers (see @11ty/eleventy-dev-server's reload-client.js). */
+interface ReloadEvent {
+  files?: string[];
+  subtype?: string;
+  build?: { templates?: ReloadedPage[]; stylesheets?: string[] };
+}
+
 /** The Eleventy instance's internals this needs: the last build's pages, and its live-reload server. */
 export interface ServedEleventy {
   writer?: { templateMap?: { map?: Array<{ _pages?: PageEntry[] }> } };
-  eleventyServe?: { reload(event: { files: string[] }): Promise<void> };
+  eleventyServe: { reload(event: ReloadEvent): Promise<void> };
   config?: { keys?: { layout?: string } };
 }
 
@@ -73,13 +90,18 @@ function findEditedPage(pages: readonly PageEntry[], model: ContentModel, file: 
   return { page, data: { ...page.data, [alias]: post, pagination: { ...page.data.pagination, items: [post] } } };
 }
 
+/** The early page's place in the rebuild's reload: where it is written, and the saved file that named it. */
+interface WrittenAhead {
+  outputPath: string;
+  savedFile: string;
+}
+
 /**
  * Renders and writes the page of the post file saved (when one post file alone
- * changed), and reloads the browser on it. Returns the page's URL, or undefined
- * when it left the page to the rebuild. Never throws: whatever goes wrong here,
- * the rebuild that follows meets and reports.
+ * changed). Returns where, or undefined when it left the page to the rebuild.
+ * Never throws: whatever goes wrong here, the rebuild that follows meets and reports.
  */
-export async function writeEditedPostFirst(eleventy: ServedEleventy, changed: readonly string[], inputDir: string): Promise<string | undefined> {
+async function writeEditedPage(eleventy: ServedEleventy, changed: readonly string[], inputDir: string): Promise<PageEntry | undefined> {
   const file = editedPostFile(changed, inputDir);
   if (!file) return undefined;
   try {
@@ -94,9 +116,52 @@ export async function writeEditedPostFirst(eleventy: ServedEleventy, changed: re
     // Whole, since the server may be reading the page this moment.
     await mkdir(path.dirname(page.outputPath as string), { recursive: true });
     await writeWhole(page.outputPath as string, content);
-    await eleventy.eleventyServe?.reload({ files: changed.slice() });
-    return page.url as string;
+    return page;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The rebuild's reload, leaving the page written ahead to the browser showing
+ * it. Eleventy's reload client reloads every page the reload does not name as
+ * written from a saved file; one it names, it diffs in place. The rebuild wrote
+ * the post's page from the post template, not the saved file, so it is named
+ * here as the saved file's: its bytes are those the browser already shows, and
+ * the diff changes nothing. Every other page reloads, with the post's new title
+ * in its lists; a stylesheet's edit writes nothing ahead, and reloads them all.
+ */
+function leavingAlone(event: ReloadEvent, ahead: WrittenAhead): ReloadEvent {
+  const templates = event.build?.templates;
+  if (!templates || !event.files?.includes(ahead.savedFile)) return event;
+  return {
+    ...event,
+    build: { ...event.build, templates: templates.map((page) => (page.outputPath === ahead.outputPath ? { ...page, inputPath: ahead.savedFile } : page)) },
+  };
+}
+
+/**
+ * One browser reload per save of a post. Before each rebuild, the returned
+ * handler writes the saved post's page and reloads the browsers on it; the
+ * rebuild's reload that follows leaves that page alone (see leavingAlone). It
+ * resolves to the page's URL, or undefined when the rebuild writes and reloads
+ * everything, as for any other edit.
+ */
+export function answerSavedPostFirst(eleventy: ServedEleventy, inputDir: string): (changed: readonly string[]) => Promise<string | undefined> {
+  const server = eleventy.eleventyServe;
+  const reload = server.reload.bind(server);
+  let ahead: WrittenAhead | undefined;
+  server.reload = (event) => {
+    const written = ahead;
+    ahead = undefined;
+    return reload(written ? leavingAlone(event, written) : event);
+  };
+  return async (changed) => {
+    ahead = undefined;
+    const page = await writeEditedPage(eleventy, changed, inputDir);
+    if (!page) return undefined;
+    await reload({ files: changed.slice() });
+    ahead = { outputPath: page.outputPath as string, savedFile: changed[0]! };
+    return page.url as string;
+  };
 }
