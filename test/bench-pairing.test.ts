@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
@@ -6,6 +6,7 @@ import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus, PARTS_PER_SERIES } from "../lib/bench/corpus.ts";
 import { toEleventyBaseBlogPost } from "../lib/bench/eleventy-base-blog.ts";
+import { measureEleventyFloorBuild, writeEleventyFloorSite } from "../lib/bench/eleventy-floor.ts";
 import { hugoVersion, measureHugoBuild, toHugoPost, writeHugoSite } from "../lib/bench/hugo.ts";
 import { pairedRatios, pairedRuns, spread, type Contestant } from "../lib/bench/pairing.ts";
 import { compareReleases } from "../lib/bench/same-output.ts";
@@ -93,6 +94,28 @@ describe("releases compared byte for byte", () => {
 });
 
 // CI installs Debian's hugo (.ci/run): this runs there.
+describe("the corpus as a bare Eleventy site, built", () => {
+  let floorDir: string;
+  let built: CommandSample;
+  beforeAll(async () => {
+    floorDir = await writeEleventyFloorSite(corpus);
+    built = await measureEleventyFloorBuild(floorDir, 0);
+  }, 60_000);
+  afterAll(async () => {
+    if (floorDir) await rm(floorDir, { recursive: true, force: true });
+  });
+
+  it("makes one page per post from the trivial layout, its markdown rendered, and is measured", async () => {
+    const pages = (await readdir(path.join(floorDir, "_site-0"), { recursive: true })).filter((file) => file.endsWith(".html"));
+    expect(pages).toHaveLength(corpus.posts.length);
+    const [file, text] = [...corpus.files][0]!;
+    const { document } = parseHTML(await readFile(path.join(floorDir, "_site-0/posts", path.basename(file, ".md"), "index.html"), "utf8"));
+    expect(document.querySelector("title")?.textContent).toBe(/^title: "?(.*?)"?$/m.exec(text)?.[1]);
+    expect(document.querySelector("main p")).not.toBeNull();
+    expect(built.wallMs).toBeGreaterThan(0);
+  });
+});
+
 describe.skipIf(!hugoVersion())("the corpus as a Hugo site, built", () => {
   let hugoDir: string;
   let built: CommandSample;

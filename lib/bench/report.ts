@@ -11,6 +11,8 @@ export interface SizeFigures {
   ours: Summary;
   hugo?: Paired;
   eleventyBaseBlog?: Paired;
+  /** Bare Eleventy on the same posts; its own time over Hugo's too, where Hugo ran. */
+  eleventyFloor?: Paired & { overHugo: Ratios | undefined };
   samples: Record<string, CommandSample[]>;
 }
 
@@ -83,6 +85,22 @@ function printBuildTable(results: BenchResults): void {
     console.log(
       `| ${posts(size.posts)} | ${ours.runs} | ${seconds(ours.wallMs)} | ${seconds(ours.cpuMs)} | ${theirs(hugo).join(" | ")} | ${eleventyWall} | ${eleventyCpu} | ${memory(eleventy)} | ${eleventyRatio} |`,
     );
+  }
+}
+
+/** Bare Eleventy against Hugo and against ours: how much of our ratio to Hugo is Eleventy's own. */
+function printFloor(results: BenchResults): void {
+  const sizes = results.builds.filter((size) => size.eleventyFloor);
+  if (sizes.length === 0) return;
+  console.log("");
+  console.log("Bare Eleventy (no plugins, one Nunjucks layout, the same posts), each run paired with ours and Hugo's:");
+  console.log("");
+  console.log("| Posts | Bare Eleventy, s | its CPU, s | its peak memory | bare Eleventy / Hugo (wall) | ours / bare Eleventy (wall) |");
+  console.log("|---:|---|---|---:|---:|---:|");
+  for (const size of sizes) {
+    const floor = size.eleventyFloor!;
+    const overHugo = floor.overHugo ? formatSpread(floor.overHugo.wall, 1, 2, "×") : "–";
+    console.log(`| ${posts(size.posts)} | ${seconds(floor.wallMs)} | ${seconds(floor.cpuMs)} | ${memory(floor)} | ${overHugo} | ${ratio(floor)} |`);
   }
 }
 
@@ -207,6 +225,7 @@ function printTargets(results: BenchResults): void {
 
 export function printReport(results: BenchResults, context: { cores: number; command: string; load: number[] }): void {
   if (results.builds.length > 0) printBuildTable(results);
+  printFloor(results);
   if (results.warm) printWarm(results.warm);
   if (results.edit) printEdit(results.edit);
   if (results.mediaCosts.length > 0) printMedia(results.mediaCosts);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateCorpus, WITH_MEDIA, writeCorpusSite, type Corpus, type CorpusMedia } from "../bench/corpus.ts";
 import { eleventyBaseBlogProblem, measureEleventyBaseBlogBuild, prepareEleventyBaseBlog, writeEleventyBaseBlogSite } from "../bench/eleventy-base-blog.ts";
+import { measureEleventyFloorBuild, writeEleventyFloorSite } from "../bench/eleventy-floor.ts";
 import { hugoVersion, measureHugoBuild, writeHugoSite } from "../bench/hugo.ts";
 import { measureBuild, measureEdits, REPO } from "../bench/measure.ts";
 import { pairedRatios, pairedRuns, spread, summarise, type Contestant } from "../bench/pairing.ts";
@@ -24,6 +25,8 @@ const USAGE = `npm run bench -- [options]
   --runs N                runs per size and variant (default: 7 at 3 posts, 5 up to 300, 3 above;
                           5 warm builds)
   --eleventy-sizes 300,3000   sizes also paired with eleventy-base-blog v9 ("" skips)
+  --floor-sizes 3,300,3000    sizes also paired with bare Eleventy (no plugins, one
+                          Nunjucks layout, the same posts): Eleventy's own share ("" skips)
   --warm-size 3000        warm build after a one-post edit, against Hugo's cold build, and its
                           output compared with a cold build's ("" skips)
   --media-sizes 300,3000  images and code: text, code, cold and warm image cache; the warm
@@ -46,6 +49,7 @@ const { values: options } = parseArgs({
     "large-size": { type: "string", default: "10000" },
     runs: { type: "string" },
     "eleventy-sizes": { type: "string", default: "300,3000" },
+    "floor-sizes": { type: "string", default: "3,300,3000" },
     "warm-size": { type: "string", default: "3000" },
     edits: { type: "string", default: "10" },
     "edit-size": { type: "string", default: "300" },
@@ -96,6 +100,7 @@ const sizes = sizeList(options.sizes, "sizes");
 const largeSize = positiveInteger(options["large-size"], "large-size");
 if (options.large && !sizes.includes(largeSize)) sizes.push(largeSize);
 const eleventySizes = sizeList(options["eleventy-sizes"], "eleventy-sizes");
+const floorSizes = sizeList(options["floor-sizes"], "floor-sizes");
 const warmSize = sizeList(options["warm-size"], "warm-size")[0];
 const searchSizes = sizeList(options["search-sizes"], "search-sizes");
 const mediaSizes = sizeList(options["media-sizes"], "media-sizes");
@@ -144,6 +149,8 @@ async function hugoSite(corpus: Corpus, siteDir: string): Promise<string | undef
 /** Text-only sites of each size, built: the search figures reuse them. */
 const builtSites = new Map<number, string>();
 
+const FLOOR = "bare Eleventy";
+
 /** Cold builds of one size, ours paired run by run with Hugo's and, where asked, eleventy-base-blog's. */
 async function measureSize(size: number): Promise<SizeFigures> {
   const corpus = generateCorpus(size);
@@ -165,6 +172,11 @@ async function measureSize(size: number): Promise<SizeFigures> {
     scratchDirs.push(eleventyDir);
     contestants.push({ name: "eleventy-base-blog", run: (run) => measureEleventyBaseBlogBuild(eleventyDir, run) });
   }
+  if (floorSizes.includes(size)) {
+    const floorDir = await writeEleventyFloorSite(corpus);
+    scratchDirs.push(floorDir);
+    contestants.push({ name: FLOOR, run: (run) => measureEleventyFloorBuild(floorDir, run) });
+  }
   return pairedFigures(size, runsFor(size), contestants);
 }
 
@@ -176,6 +188,13 @@ async function pairedFigures(size: number, runs: number, contestants: Contestant
   if (hugoSamples) figures.hugo = { ...summarise(hugoSamples), ratio: pairedRatios(ours, hugoSamples) };
   const eleventySamples = samples.get("eleventy-base-blog");
   if (eleventySamples) figures.eleventyBaseBlog = { ...summarise(eleventySamples), ratio: pairedRatios(ours, eleventySamples) };
+  const floorSamples = samples.get(FLOOR);
+  if (floorSamples)
+    figures.eleventyFloor = {
+      ...summarise(floorSamples),
+      ratio: pairedRatios(ours, floorSamples),
+      overHugo: hugoSamples && pairedRatios(floorSamples, hugoSamples),
+    };
   return figures;
 }
 
