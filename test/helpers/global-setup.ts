@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,11 +13,13 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
  * Builds the fixture blog once for the whole run: most suites read the same
  * production build, and building it per suite was a large share of `npm test`.
  * Also provides a folder for builds that suites share when they first need them
- * (see blogSiteInZone in test/helpers/site.ts), removed at the end of the run.
+ * (see blogSiteInZone in test/helpers/site.ts). Both are in the run's folder
+ * (makeRunFolder), removed at the end of the run.
  * With TEST_TYPECHECK=1 (`npm test`), the type check runs beside that build, on
  * the core it leaves idle, and the run stops before any test if it fails.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runFolder = await makeRunFolder();
   const typecheck = process.env.TEST_TYPECHECK === "1" ? typecheckScript() : undefined;
   // Settled now, awaited after the build: a failed check must not go unhandled meanwhile.
   typecheck?.catch(() => {});
@@ -29,10 +32,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const site = await buildFixture({ input, env: { SITE_URL: undefined } });
   const sharedBuilds = await mkdtemp(path.join(tmpdir(), "blog-shared-"));
   const teardown = async () => {
-    await site.cleanup();
-    await rm(input, { recursive: true, force: true });
-    await rm(sharedBuilds, { recursive: true, force: true });
+    process.off("SIGTERM", removeAndExit);
+    await removeRunFolder(runFolder);
   };
+  const removeAndExit = () => {
+    rmSync(runFolder, { recursive: true, force: true });
+    process.exit(143);
+  };
+  // vitest removes nothing when it is terminated; Ctrl-C (SIGINT) still runs the teardown.
+  process.once("SIGTERM", removeAndExit);
   try {
     await typecheck;
   } catch (error) {
@@ -42,6 +50,43 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("blogSite", { input, outputDir: site.outputDir, paths: site.paths });
   project.provide("sharedBuilds", sharedBuilds);
   return teardown;
+}
+
+const RUN_FOLDER = /^blog-test-run-(\d+)-/;
+const OWN_TMPDIR = process.env.TMPDIR;
+
+/**
+ * One folder for every temporary file of the run (fixture sites, builds,
+ * Chromium's profiles), as TMPDIR for the workers and whatever they start,
+ * removed as the run ends. A run killed outright leaves its folder: the next
+ * run removes the folders of runs whose process is gone.
+ */
+async function makeRunFolder(): Promise<string> {
+  const parent = tmpdir();
+  for (const name of await readdir(parent)) {
+    const pid = RUN_FOLDER.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) await rm(path.join(parent, name), { recursive: true, force: true });
+  }
+  const folder = await mkdtemp(path.join(parent, `blog-test-run-${process.pid}-`));
+  process.env.TMPDIR = folder;
+  return folder;
+}
+
+/** Removes the run's folder and gives TMPDIR back. */
+async function removeRunFolder(folder: string): Promise<void> {
+  if (OWN_TMPDIR === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = OWN_TMPDIR;
+  await rm(folder, { recursive: true, force: true });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** package.json's `typecheck` script (tsc), run from the project's own tools; rejects with its report. */
