@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { default as Eleventy, UserConfig } from "@11ty/eleventy";
 import { ContentError, findContentError } from "../content/issues.ts";
+import { startStylesheet } from "../plugins/assets.ts";
 import { SEARCH_HASHED_FOLDERS, SearchIndexBuilder, SearchIndexError, type BuiltPage } from "../search/search-index.ts";
 import { SITE_CONFIG } from "../tools/repository.ts";
 import {
@@ -80,6 +81,7 @@ function reportFailure(error: unknown, held: HeldLog): void {
 async function buildInto(root: string, releaseDir: string, held: HeldLog): Promise<void> {
   // Pages go to the search index as they render, so Pagefind works on the other core meanwhile.
   const search = new SearchIndexBuilder();
+  startStylesheet(root);
   try {
     const Builder = await importEleventy();
     const eleventy = new Builder(root, releaseDir, { configPath: SITE_CONFIG, quietMode: true, config: indexEachPage(search) });

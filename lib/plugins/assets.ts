@@ -82,6 +82,31 @@ export async function buildStylesheet(inputDir: string): Promise<string> {
   return css;
 }
 
+/** Stylesheets started before their build, by input folder: each is taken by the next build of that folder. */
+const startedEarly = new Map<string, Promise<string>>();
+
+/**
+ * Starts the stylesheet for the next build of `inputDir` now: `npm run build`
+ * starts it before it loads Eleventy, so Sass's worker runs meanwhile instead
+ * of the build waiting for it (a cold build's main thread idled for it).
+ */
+export function startStylesheet(inputDir: string): void {
+  const key = path.resolve(inputDir);
+  if (startedEarly.has(key)) return;
+  const css = buildStylesheet(inputDir);
+  // Its error is the build's, reported when the build takes it.
+  css.catch(() => undefined);
+  startedEarly.set(key, css);
+}
+
+/** The stylesheet started early for this folder, or a new one. */
+function takeStylesheet(inputDir: string): Promise<string> {
+  const key = path.resolve(inputDir);
+  const started = startedEarly.get(key);
+  startedEarly.delete(key);
+  return started ?? buildStylesheet(inputDir);
+}
+
 /** Writes the CSS under its key, whole or not at all, and drops the entries of earlier sources. */
 async function replaceCache(cacheDir: string, key: string, css: string): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
@@ -134,7 +159,7 @@ export default function assetsPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.on("eleventy.before", async ({ directories }) => {
     inputDir = directories.input;
     if (!assetsChanged) return;
-    assets.set("site", "css", await buildStylesheet(directories.input));
+    assets.set("site", "css", await takeStylesheet(directories.input));
     for (const script of SCRIPTS) {
       assets.set(path.basename(script, ".js"), "js", await readFile(path.join(directories.input, script), "utf8"));
     }
