@@ -2,10 +2,12 @@ import { execFile } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nextPart, parsePostText, postText, slugify, utcDay } from "../lib/authoring/scaffold.ts";
+import { nextPart, parsePostText, postText, utcDay } from "../lib/authoring/scaffold.ts";
 import { splitFrontMatter } from "../lib/content/front-matter.ts";
 import { loadContent } from "../lib/content/model.ts";
+import { SLUG, slugify } from "../lib/content/paths.ts";
 import { PostFrontMatterSchema } from "../lib/content/schema.ts";
 import { buildSite, commandLine, makeFixtureSite, post, REPO, text } from "./helpers/site.ts";
 
@@ -147,6 +149,17 @@ describe("the scaffold's pieces", () => {
     expect(slugify("Crossing the no-downtime chasm - part 3 - Finishing thoughts")).toBe("crossing-the-no-downtime-chasm-part-3-finishing-thoughts");
     expect(slugify("  Don't panic: Café & Crème!  ")).toBe("dont-panic-cafe-creme");
     expect(slugify("???")).toBe("");
+  });
+
+  it("makes a slug, or nothing, of any text: the one rule for new posts and for a file name's suggested fix", () => {
+    expect(slugify("My_Post")).toBe("my-post");
+    expect(slugify("Crème brûlée -- 2nd_try")).toBe("creme-brulee-2nd-try");
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+        const slug = slugify(text);
+        expect(slug === "" || SLUG.test(slug), `${JSON.stringify(text)} gave ${JSON.stringify(slug)}`).toBe(true);
+      }),
+    );
   });
 
   it("takes the part after the highest of that series, drafts included, ignoring other series", () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import yaml from "js-yaml";
 import { FrontMatterSyntaxError, splitFrontMatter } from "../content/front-matter.ts";
 import { nearest } from "../content/issues.ts";
-import { SLUG } from "../content/paths.ts";
+import { SLUG, slugify } from "../content/paths.ts";
 import { describeZodIssues, PostFrontMatterSchema, SeriesFileSchema, type PostFrontMatter, type SeriesDeclaration } from "../content/schema.ts";
 import { listPostFiles, POST_FORMATS, POSTS_DIR, SERIES_FILE } from "../content/sources.ts";
 
@@ -17,17 +17,6 @@ import { listPostFiles, POST_FORMATS, POSTS_DIR, SERIES_FILE } from "../content/
 /** A refusal the author can act on; the CLI prints its message and exits non-zero. */
 export class ScaffoldError extends Error {
   override readonly name = "ScaffoldError";
-}
-
-/** "Crossing the chasm: part 4 — Café" → "crossing-the-chasm-part-4-cafe" */
-export function slugify(title: string): string {
-  return title
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "") // accents, split off by NFKD
-    .toLowerCase()
-    .replace(/['’]/g, "") // "don't" → "dont", not "don-t"
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
 }
 
 /** The UTC calendar day, as the build reads dates (YYYY-MM-DD). */

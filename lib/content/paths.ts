@@ -42,16 +42,21 @@ export const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 /** A series' slug, its URL under /series/: lower-case words of letters and digits, joined by hyphens. */
 export const SERIES_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** A slug close to a file name that is not one, for the error's suggestion. */
-export function suggestSlug(name: string): string {
-  const slug = name
+/**
+ * The slug of a title or a file name, matching SLUG, or "" when it has no
+ * letter or digit: `npm run new` names a post's file with it, and an error
+ * about a file name suggests it. Accents are dropped ("Café" → "cafe"), and
+ * apostrophes ("Don't" → "dont", not "don-t"); any other run of characters,
+ * an underscore too, becomes one hyphen.
+ */
+export function slugify(text: string): string {
+  return text
     .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[\u0300-\u036f]/g, "") // accents, split off by NFKD
     .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, "-")
-    .replace(/^[-_]+|[-_]+$/g, "")
-    .replace(/([-_])[-_]+/g, "$1");
-  return slug === "" ? "post" : slug;
+    .replace(/['’]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 /**

@@ -6,7 +6,7 @@ import { ImageStore, type DescribedImage } from "./images.ts";
 import { IssueLog, nearest, quote, type ContentIssue } from "./issues.ts";
 import type { RenderTarget } from "./markdown-env.ts";
 import { createMarkdown } from "./markdown.ts";
-import { jekyllPostId, postPath, SLUG, suggestSlug } from "./paths.ts";
+import { jekyllPostId, postPath, SLUG, slugify } from "./paths.ts";
 import { HtmlPostBody } from "./html-post.ts";
 import { clip, FEED, PAGE, ParsedPost, partTarget, targetKey } from "./post-source.ts";
 import { JEKYLL_FIELDS, POST_FIELDS, PostFrontMatterSchema, describeZodIssues, type PostFrontMatter } from "./schema.ts";
@@ -160,7 +160,7 @@ function isSlug(slug: string, file: string, log: IssueLog): boolean {
     file,
     field: "file name",
     found: quote(path.basename(file)),
-    expected: `expected a slug, which becomes the post's URL: lower-case letters and digits joined by hyphens, like posts/${suggestSlug(slug)}${path.extname(file)}`,
+    expected: `expected a slug, which becomes the post's URL: lower-case letters and digits joined by hyphens, like posts/${slugify(slug) || "post"}${path.extname(file)}`,
   });
   return false;
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { FrontMatterSyntaxError, splitFrontMatter } from "../content/front-matter.ts";
-import { SLUG, suggestSlug } from "../content/paths.ts";
+import { SLUG, slugify } from "../content/paths.ts";
 import { readComments, type ArchivedComment } from "./comments.ts";
 import { parseJekyllDate, type ImportedDate } from "./jekyll-dates.ts";
 import type { JekyllSite } from "./jekyll-site.ts";
@@ -100,7 +100,7 @@ export function readSourcePost(site: JekyllSite, source: string, bytes: Buffer):
   if (!SLUG.test(slug))
     return {
       file: source,
-      message: `found the slug ${JSON.stringify(slug)}; expected lower-case letters and digits joined by hyphens, the site's rule for post file names. Renaming it (e.g. to ${suggestSlug(slug)}) changes its URL and feed id, so it was not imported: rename it in the source, or give it a slug:, and import again`,
+      message: `found the slug ${JSON.stringify(slug)}; expected lower-case letters and digits joined by hyphens, the site's rule for post file names. Renaming it (e.g. to ${slugify(slug) || "post"}) changes its URL and feed id, so it was not imported: rename it in the source, or give it a slug:, and import again`,
     };
   const url = jekyllUrl(site, source, fields, slug, date);
   const format = /\.html?$/i.test(fileName) ? "html" : "md";
