@@ -41,12 +41,12 @@ beforeAll(async () => {
   controlFile = path.join(await mkdtemp(path.join(tmpdir(), "blog-control-")), "control-with-duplicate-id.html");
   await writeFile(controlFile, (await readFile(htmlFiles[0]!, "utf8")).replace("<main ", '<p id="main">duplicate</p><main '));
   // vnu exits 1 when it finds errors; its JSON report on stderr is what matters.
-  const run = await promisify(execFile)(JAVA, [...JVM_FLAGS, "-jar", VNU_JAR, "--format", "json", controlFile, ...htmlFiles], { maxBuffer: 64 * 1024 * 1024 }).catch(
-    (error: { stdout?: string; stderr?: string; code?: unknown }) => {
-      if (!error.stderr?.startsWith("{")) throw new Error(`vnu did not run (${String(error.code)}): ${error.stderr ?? ""}`);
-      return { stdout: error.stdout ?? "", stderr: error.stderr };
-    },
-  );
+  const run = await promisify(execFile)(JAVA, [...JVM_FLAGS, "-jar", VNU_JAR, "--format", "json", controlFile, ...htmlFiles], {
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: { stdout?: string; stderr?: string; code?: unknown }) => {
+    if (!error.stderr?.startsWith("{")) throw new Error(`vnu did not run (${String(error.code)}): ${error.stderr ?? ""}`);
+    return { stdout: error.stdout ?? "", stderr: error.stderr };
+  });
   messages = (JSON.parse(run.stderr) as { messages: VnuMessage[] }).messages;
 });
 

@@ -97,6 +97,6 @@ async function typecheckScript(): Promise<void> {
     await promisify(execFile)(path.join(REPO, "node_modules/.bin", command!), args, { cwd: REPO, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-    throw new Error(`the type check (npm run typecheck) failed:\n${stdout}${stderr}`);
+    throw new Error(`the type check (npm run typecheck) failed:\n${stdout}${stderr}`, { cause: error });
   }
 }
