@@ -93,7 +93,6 @@ describe("releases compared byte for byte", () => {
   });
 });
 
-// CI installs Debian's hugo (.ci/run): this runs there.
 describe("the corpus as a bare Eleventy site, built", () => {
   let floorDir: string;
   let built: CommandSample;
@@ -116,6 +115,7 @@ describe("the corpus as a bare Eleventy site, built", () => {
   });
 });
 
+// CI installs Debian's hugo (.ci/run): this runs there.
 describe.skipIf(!hugoVersion())("the corpus as a Hugo site, built", () => {
   let hugoDir: string;
   let built: CommandSample;
