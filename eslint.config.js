@@ -10,6 +10,7 @@ export default tseslint.config(
       "_dev-site/**",
       ".releases/**",
       ".build/**",
+      ".cache/**",
       "test/fixtures/**",
       "test/artifacts/**",
       "bench-results/**",

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseHTML } from "linkedom";
 import { afterAll, describe, expect, it } from "vitest";
@@ -101,10 +100,7 @@ async function buildOffsetSite(input: string, zone: string | undefined): Promise
     fixtures.push(site.outputDir);
     return site.outputDir;
   }
-  const outputDir = await mkdtemp(path.join(tmpdir(), "blog-tz-"));
-  fixtures.push(outputDir);
-  await buildInTimeZone(input, outputDir, zone, env);
-  return outputDir;
+  return buildInTimeZone(input, zone, env);
 }
 
 describe.each([

@@ -3,7 +3,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { SEARCH_BUNDLE_FOLDER, SEARCH_BUNDLE_PATH, SEARCH_PAGE_PATH, writeSearchIndex, type BuiltPage } from "../search/search-index.ts";
-import { CHROME_PATH, CHROMIUM_FLAGS } from "../tools/chromium.ts";
+import { CHROMIUM_FLAGS, HEADLESS_CHROME_PATH } from "../tools/chromium.ts";
 import { serveStatic } from "../tools/static-server.ts";
 
 export interface SearchIndexSample {
@@ -66,7 +66,7 @@ export interface FirstQuerySample {
  */
 export async function measureFirstQuery(siteDir: string, query: string): Promise<FirstQuerySample> {
   const server = await serveStatic(siteDir);
-  const browser = await chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROMIUM_FLAGS });
+  const browser = await chromium.launch({ executablePath: HEADLESS_CHROME_PATH, headless: true, args: CHROMIUM_FLAGS });
   try {
     const context = await browser.newContext();
     const fetched = new Set<string>();

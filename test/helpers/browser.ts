@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { AxeResults, RunOptions } from "axe-core";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { CHROME_PATH, CHROMIUM_FLAGS } from "../../lib/tools/chromium.ts";
+import { CHROMIUM_FLAGS, HEADLESS_CHROME_PATH } from "../../lib/tools/chromium.ts";
 import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
 import { buildSite, type BuiltSite } from "./site.ts";
 
@@ -16,7 +16,7 @@ let shared: Promise<Browser> | undefined;
  * separate as a new browser's profile. Playwright closes it as the worker exits.
  */
 export function sharedBrowser(): Promise<Browser> {
-  shared ??= chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROMIUM_FLAGS }).then(
+  shared ??= chromium.launch({ executablePath: HEADLESS_CHROME_PATH, headless: true, args: CHROMIUM_FLAGS }).then(
     (browser) => {
       browser.on("disconnected", () => (shared = undefined));
       process.once("SIGTERM", exitAtOnce);

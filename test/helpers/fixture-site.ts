@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -20,16 +20,14 @@ export const CONFIG = path.join(REPO, ".eleventy.js");
 export const OTHER_ZONES = ["Pacific/Auckland", "America/Los_Angeles"] as const;
 
 /**
- * Builds a site with Eleventy's own command in a fresh Node process under the
- * time zone given, since a process reads its zone when it first uses Date.
+ * Builds and publishes a site with `npm run build`'s command, in a fresh Node
+ * process under the time zone given, since a process reads its zone when it
+ * first uses Date. Returns the published folder (the release `_site` names).
  */
-export async function buildInTimeZone(input: string, outputDir: string, timeZone: string, env: Record<string, string> = {}): Promise<void> {
-  const { SITE_URL: _deployment, ...environment } = process.env;
-  const eleventy = path.join(REPO, "node_modules/@11ty/eleventy/cmd.cjs");
-  await promisify(execFile)(process.execPath, ["--import", "tsx", eleventy, `--config=${CONFIG}`, `--input=${input}`, `--output=${outputDir}`, "--quiet"], {
-    cwd: REPO,
-    env: { ...environment, TZ: timeZone, BLOG_DRAFTS: "0", ...env },
-  });
+export async function buildInTimeZone(input: string, timeZone: string, env: Record<string, string> = {}): Promise<string> {
+  const { SITE_URL: _deployment, BLOG_DRAFTS: _drafts, NODE_OPTIONS: _options, ...environment } = process.env;
+  await promisify(execFile)(process.execPath, commandLine("cli/build", "--input", input), { cwd: REPO, env: { ...environment, TZ: timeZone, ...env } });
+  return realpath(path.join(input, "_site"));
 }
 
 /** A command's arguments as `npm run` starts it: the launcher, which runs the compiled JavaScript of lib/<command>.ts. */

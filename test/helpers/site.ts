@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { inject } from "vitest";
@@ -81,9 +81,8 @@ export function blogSiteInZone(zone: string): Promise<string> {
   return build;
 }
 
-/** `folder/outcome` says how the build went: "built", or the error; whoever makes `folder` builds. */
+/** `folder/outcome` says how the build went: "built" and the published folder, or the error; whoever makes `folder` builds. */
 async function sharedZoneBuild(folder: string, zone: string): Promise<string> {
-  const outputDir = path.join(folder, "site");
   const outcome = path.join(folder, "outcome");
   const builder = await mkdir(folder).then(
     () => true,
@@ -94,10 +93,9 @@ async function sharedZoneBuild(folder: string, zone: string): Promise<string> {
   );
   if (builder) {
     try {
-      // A copy of its own: a build writes caches into its site folder.
-      const input = await makeFixtureSite({ blogPosts: true });
-      await buildInTimeZone(input, outputDir, zone).finally(() => rm(input, { recursive: true, force: true }));
-      await writeFile(outcome, "built");
+      // A copy of its own: a build writes caches and its release into its site folder.
+      const published = await buildInTimeZone(await makeFixtureSite({ blogPosts: true }), zone);
+      await writeFile(outcome, `built ${published}`);
     } catch (error) {
       await writeFile(outcome, String(error));
       throw error;
@@ -105,7 +103,7 @@ async function sharedZoneBuild(folder: string, zone: string): Promise<string> {
   }
   for (;;) {
     const result = await readFile(outcome, "utf8").catch(() => undefined);
-    if (result === "built") return outputDir;
+    if (result?.startsWith("built ")) return result.slice("built ".length);
     if (result !== undefined) throw new Error(`the fixture blog's build under TZ=${zone} failed in another suite: ${result}`);
     await sleep(100);
   }
