@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
+import { commandLine, makeFixtureSite, post } from "./helpers/site.ts";
 import { freePort } from "./helpers/free-port.ts";
 
 /*
- * The dev server as `npm start` runs it, on a fixture site: hostile request
+ * The dev server's compiled command, as `npm start` runs it, on a fixture site: hostile request
  * paths, the address it listens on, and a failed rebuild shown in the browser.
  */
 const STEP_TIMEOUT_MS = 30_000;
@@ -46,7 +46,8 @@ class DevServer {
   ) {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_OPTIONS;
-    this.child = spawn(process.execPath, ["--import", "tsx", "lib/authoring/dev-server.ts", `--port=${port}`, ...extra], {
+    // The compiled command, run in the site's folder: its input and _dev-site are there, the code is the project's.
+    this.child = spawn(process.execPath, commandLine("authoring/dev-server", `--port=${port}`, ...extra), {
       cwd: site,
       env,
       detached: true,
@@ -80,11 +81,8 @@ class DevServer {
   }
 }
 
-async function makeDevSite(): Promise<string> {
-  const site = await makeFixtureSite({ posts: { "guarded.md": post({ title: "Guarded", date: "2020-01-01" }, "Some text.\n") } });
-  for (const part of [".eleventy.js", "lib", "package.json"]) await cp(path.join(REPO, part), path.join(site, part), { recursive: true });
-  await symlink(path.join(REPO, "node_modules"), path.join(site, "node_modules"), "dir");
-  return site;
+function makeDevSite(): Promise<string> {
+  return makeFixtureSite({ posts: { "guarded.md": post({ title: "Guarded", date: "2020-01-01" }, "Some text.\n") } });
 }
 
 describe("the dev server", () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMAGE_CACHE_DIR } from "../lib/content/images.ts";
 import { sharedBrowser } from "./helpers/browser.ts";
 import { readSearchBundle, type SearchBundle } from "./helpers/search.ts";
-import { makeFixtureSite, post, REPO } from "./helpers/site.ts";
+import { commandLine, makeFixtureSite, post, REPO } from "./helpers/site.ts";
 import { freePort } from "./helpers/free-port.ts";
 
 /*
@@ -26,12 +26,16 @@ const IMAGE_POST = post({ title: "A post with an image", date: "2020-05-02", tag
 
 const timings: Record<string, number> = {};
 
-/** A copy of the site with its code, configuration and a published `_site` release beside it. */
-async function makeDevSite(posts: Record<string, string>): Promise<string> {
+/**
+ * A copy of the site with a published `_site` release beside it; `withCode`,
+ * its code and configuration too, so `--watch-path=./lib` watches the copy.
+ */
+async function makeDevSite(posts: Record<string, string>, { withCode }: { withCode: boolean }): Promise<string> {
   const site = await makeFixtureSite({ blogPosts: true, posts });
-  // The code and configuration too, so `--watch-path=./lib` watches the copy.
-  for (const part of [".eleventy.js", "lib", "package.json"]) await cp(path.join(REPO, part), path.join(site, part), { recursive: true });
-  await symlink(path.join(REPO, "node_modules"), path.join(site, "node_modules"), "dir");
+  if (withCode) {
+    for (const part of [".eleventy.js", "lib", "package.json"]) await cp(path.join(REPO, part), path.join(site, part), { recursive: true });
+    await symlink(path.join(REPO, "node_modules"), path.join(site, "node_modules"), "dir");
+  }
   // What `npm run build` leaves: _site -> .releases/<name>. The dev server must never write there.
   await mkdir(path.join(site, ".releases/published"), { recursive: true });
   await writeFile(path.join(site, ".releases/published/index.html"), PUBLISHED_PAGE);
@@ -66,7 +70,7 @@ class DevServer {
     this.child.stderr!.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
   }
 
-  /** Runs package.json's `start` script in `site`, on a free port. */
+  /** Runs package.json's `start` script in `site` (made `withCode`), on a free port. */
   static async start(site: string): Promise<DevServer> {
     const port = await freePort();
     const { scripts } = JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
@@ -74,6 +78,12 @@ class DevServer {
     expect(command).toBe("node");
     expect(args).toContain(`--port=${port}`);
     return new DevServer(site, port, args);
+  }
+
+  /** Runs the command the `start` script runs, the project's compiled copy, in `site`: for a test that edits no code. */
+  static async startCommand(site: string): Promise<DevServer> {
+    const port = await freePort();
+    return new DevServer(site, port, commandLine("authoring/dev-server", `--port=${port}`));
   }
 
   get running(): boolean {
@@ -226,7 +236,7 @@ describe("npm start", () => {
   let server: DevServer;
 
   beforeAll(async () => {
-    server = await DevServer.start(await makeDevSite({ "dev-server-draft.md": DRAFT_SOURCE, "dev-server-image.md": IMAGE_POST }));
+    server = await DevServer.start(await makeDevSite({ "dev-server-draft.md": DRAFT_SOURCE, "dev-server-image.md": IMAGE_POST }, { withCode: true }));
     timings["first build and serve"] = (await server.waitFor("the first page", server.servedWith("/", "</html>"))).ms;
   });
 
@@ -410,11 +420,13 @@ describe("npm start", () => {
   });
 });
 
-describe("npm start with a content error from the start", () => {
+describe("the dev server with a content error from the start", () => {
   let server: DevServer;
 
   beforeAll(async () => {
-    server = await DevServer.start(await makeDevSite({ "dev-server-draft.md": DRAFT_SOURCE.replace("draft: true", 'draft: "yes"') }));
+    server = await DevServer.startCommand(
+      await makeDevSite({ "dev-server-draft.md": DRAFT_SOURCE.replace("draft: true", 'draft: "yes"') }, { withCode: false }),
+    );
   });
 
   afterAll(async () => {

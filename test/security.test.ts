@@ -1,4 +1,4 @@
-import type { Browser, ConsoleMessage, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveStatic, type StaticServer } from "../lib/tools/static-server.ts";
 import { sharedBrowser } from "./helpers/browser.ts";
@@ -115,7 +115,6 @@ describe("the content security policy in the markup", () => {
 describe("the content security policy in Chromium", () => {
   let server: StaticServer;
   let browser: Browser;
-  const CONTROL = "/control-with-inline-script.html";
 
   beforeAll(async () => {
     server = await serveStatic(site.outputDir);
@@ -125,57 +124,8 @@ describe("the content security policy in Chromium", () => {
     await server?.close();
   });
 
-  /** Every CSP violation a page reports while it loads, from the DOM event and from the console. */
-  async function violationsOn(page: Page, sitePath: string): Promise<string[]> {
-    const reported: string[] = [];
-    const onConsole = (message: ConsoleMessage) => {
-      if (/Content Security Policy/i.test(message.text())) reported.push(`console: ${message.text()}`);
-    };
-    page.on("console", onConsole);
-    await page.goto(server.origin + sitePath, { waitUntil: "load" });
-    reported.push(...(await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])));
-    page.off("console", onConsole);
-    return reported;
-  }
-
-  async function listeningPage(): Promise<Page> {
-    const context = await browser.newContext();
-    // A copy of the home page with an inline script, served by the browser (the shared build stays as built):
-    // the policy must block it, which proves the listener hears.
-    const home = (await site.read("/")).replace("</body>", "<script>document.title = 'ran';</script></body>");
-    await context.route(server.origin + CONTROL, (route) => route.fulfill({ status: 200, contentType: "text/html", body: home }));
-    // Init scripts are injected by the browser itself, outside the page's policy.
-    await context.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (event) => {
-        const list = ((window as unknown as { __cspViolations?: string[] }).__cspViolations ??= []);
-        list.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
-      });
-    });
-    return context.newPage();
-  }
-
-  it("notices a violation when there is one", async () => {
-    const page = await listeningPage();
-    const violations = await violationsOn(page, CONTROL);
-    await page.context().close();
-    expect(violations.some((violation) => violation.startsWith("script-src"))).toBe(true);
-  });
-
-  it("reports no violation on any page", async () => {
-    // Two tabs, each loading every other page: a load's time is mostly Chromium's, so one tab's wait is the other's turn.
-    const tabs = await Promise.all([listeningPage(), listeningPage()]);
-    const found = await Promise.all(
-      tabs.map(async (page, tab) => {
-        const inTab: string[] = [];
-        for (const sitePath of htmlPages.filter((_, index) => index % tabs.length === tab)) {
-          inTab.push(...(await violationsOn(page, sitePath)).map((violation) => `${sitePath}: ${violation}`));
-        }
-        await page.context().close();
-        return inTab;
-      }),
-    );
-    expect(found.flat()).toEqual([]);
-  });
+  // That no page reports a violation, and that a page with an inline script does, is checked in
+  // test/browser/quality.test.ts, in its one pass over every page.
 
   it("lets the page's own stylesheet and script work under the policy", async () => {
     // Narrower than the margin-note layout, so a note reference opens the script's dialog.

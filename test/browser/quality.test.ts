@@ -3,7 +3,16 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addAxe, AXE_COLOUR_RULES, axeViolations, darkSchemeProblems, keepOnLoopback, useServedBlog } from "../helpers/browser.ts";
+import {
+  addAxe,
+  AXE_COLOUR_RULES,
+  axeViolations,
+  cspViolations,
+  darkSchemeProblems,
+  keepOnLoopback,
+  listenForCspViolations,
+  useServedBlog,
+} from "../helpers/browser.ts";
 import { REPO, text } from "../helpers/site.ts";
 
 /** Where the screenshots go for a person to look at; the folder is gitignored. */
@@ -34,6 +43,7 @@ beforeAll(async () => {
   }
   context = await openContext();
   await addAxe(context);
+  await listenForCspViolations(context);
   page = await context.newPage();
   reading = await readEveryPage();
 });
@@ -69,6 +79,8 @@ interface SiteReading {
   errors: string[];
   /** Pages wider than a 320 px screen. */
   overflowing: string[];
+  /** Content-Security-Policy violations, by page. */
+  policyViolations: string[];
   weights: PageWeight[];
 }
 
@@ -83,7 +95,7 @@ const READERS = 2;
  * is most of this file's time saved.
  */
 async function readEveryPage(): Promise<SiteReading> {
-  const found: SiteReading = { axeFailures: [], errors: [], overflowing: [], weights: [] };
+  const found: SiteReading = { axeFailures: [], errors: [], overflowing: [], policyViolations: [], weights: [] };
   const queue = [...htmlPages];
   const readers = [page, ...(await Promise.all(Array.from({ length: READERS - 1 }, () => context.newPage())))];
   await Promise.all(
@@ -110,6 +122,7 @@ async function readPage(reader: Page, sitePath: string, found: SiteReading): Pro
   await resetPage(DESKTOP, reader);
   if (postPages.includes(sitePath)) found.weights.push({ sitePath, resources: await visitWeighing(reader, sitePath) });
   else await visit(reader, sitePath);
+  found.policyViolations.push(...(await cspViolations(reader)).map((violation) => `${sitePath}: ${violation}`));
   for (const colorScheme of SCHEMES) {
     await reader.emulateMedia({ colorScheme });
     const violations = await axeViolations(reader, { colourOnly: colorScheme === "dark" });
@@ -186,6 +199,19 @@ describe("the built site in Chromium", () => {
     const elsewhere = [...requested].filter((url) => new URL(url).hostname !== "127.0.0.1");
     expect(elsewhere).toEqual([]);
     expect(reading.errors).toEqual([]);
+  });
+
+  it("reports no content-security-policy violation on any page, where a page with an inline script reports one", async () => {
+    expect(reading.policyViolations).toEqual([]);
+    // A copy of the home page with an inline script, served by the browser (the shared build stays as built):
+    // the policy must block it, which proves the listener hears.
+    const control = `${real.server.origin}/control-with-inline-script.html`;
+    const home = (await real.site.read("/")).replace("</body>", "<script>document.title = 'ran';</script></body>");
+    await context.route(control, (route) => route.fulfill({ status: 200, contentType: "text/html", body: home }));
+    await resetPage();
+    await page.goto(control, { waitUntil: "load" });
+    expect(await cspViolations(page)).toContainEqual(expect.stringMatching(/^script-src/));
+    await context.unroute(control);
   });
 
   it("never scrolls sideways at 320 px wide", () => {

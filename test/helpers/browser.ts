@@ -121,6 +121,26 @@ function colourSchemeRules(css: string): string[] {
   return rules;
 }
 
+type CspListener = typeof globalThis & { cspViolations?: string[] };
+
+/**
+ * Has every page the context opens record the Content-Security-Policy
+ * violations it reports (the DOM event), for cspViolations. An init script
+ * runs outside the page's policy, so the policy cannot silence it.
+ */
+export async function listenForCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      ((globalThis as CspListener).cspViolations ??= []).push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+    });
+  });
+}
+
+/** The policy violations the page has reported since it loaded, in a context set up by listenForCspViolations. */
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as CspListener).cspViolations ?? []);
+}
+
 /** Keeps a context's requests on 127.0.0.1: each is recorded in `requested`, and any other host is refused. */
 export async function keepOnLoopback(context: BrowserContext, requested: Set<string>): Promise<void> {
   await context.route("**/*", async (route) => {
