@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus } from "../lib/bench/corpus.ts";
 import { renderContext, type RenderSettings } from "../lib/content/post-file.ts";
 import { postsRendered, renderPostFiles, workerCount, type PostJob } from "../lib/content/post-workers.ts";
-import { expectSameFolders } from "./helpers/folders.ts";
-import { buildError, buildFixture, post, type BuiltSite, writeCorpusFixture } from "./helpers/site.ts";
+import { buildError, post, writeCorpusFixture } from "./helpers/site.ts";
 
 // Thirty-four posts with code: three batches (of at most 16, post-workers.ts), so that the
 // main thread and two workers, or two workers alone, each have one to take.
@@ -13,13 +12,11 @@ const corpus = generateCorpus(34, { code: true });
 const NOW = "2026-01-01T00:00:00Z";
 
 let dir: string;
-const built: BuiltSite[] = [];
 
 beforeAll(async () => {
   dir = await writeCorpusFixture(corpus);
 });
 afterAll(async () => {
-  await Promise.all(built.map((site) => site.cleanup()));
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -53,16 +50,6 @@ describe("rendering posts on several threads", () => {
     expect(alone.map((result) => result.file)).toEqual(jobs.map((job) => job.file));
     expect(alone.every((result) => result.errors.length === 0 && Object.keys(result.renders).length >= 2)).toBe(true);
     expect(await onWorkers(jobs, settings, 2)).toEqual(alone);
-  });
-
-  it("builds a site byte for byte the same with no extra thread and with two", async () => {
-    const env = { BLOG_NOW: NOW, BLOG_CACHE: "0" };
-    const one = await buildFixture({ input: dir, env: { ...env, BLOG_WORKERS: "0" } });
-    built.push(one);
-    await rm(path.join(dir, "_data/feed-ids.json"), { force: true });
-    const many = await buildFixture({ input: dir, env: { ...env, BLOG_WORKERS: "2" } });
-    built.push(many);
-    await expectSameFolders(many.outputDir, one.outputDir);
   });
 
   it("reports a worker's content errors with file, line and field, every one of them", async () => {
