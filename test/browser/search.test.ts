@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveStatic, type StaticServer } from "../../lib/tools/static-server.ts";
-import { addAxe, axeViolations, keepOnLoopback, sharedBrowser } from "../helpers/browser.ts";
+import { addAxe, axeViolations, cspViolations, keepOnLoopback, listenForCspViolations, sharedBrowser } from "../helpers/browser.ts";
 import { runBuildCli } from "../helpers/publish.ts";
 import { makeFixtureSite, post } from "../helpers/site.ts";
 /*
@@ -72,17 +72,8 @@ afterAll(async () => {
 async function openContext(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
   const context = await (await sharedBrowser()).newContext(options);
   await keepOnLoopback(context, requested);
-  // Init scripts run outside the page's policy, so the listener is there before anything is blocked.
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => {
-      ((window as unknown as { __cspViolations?: string[] }).__cspViolations ??= []).push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
-    });
-  });
+  await listenForCspViolations(context);
   return context;
-}
-
-async function violations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
 }
 
 /** Opens the search page for a query string and waits until the live region has its answer. */
@@ -206,10 +197,10 @@ describe("what search costs the other pages, and where it connects", () => {
   it("reports no CSP violation on /search/ while searching, nor on other pages, which may not run WebAssembly", async () => {
     await searchFor(page, `q=${SHARED}`);
     expect(await page.locator("#search-results > li").count()).toBe(3);
-    const found = (await violations(page)).map((violation) => `/search/: ${violation}`);
+    const found = (await cspViolations(page)).map((violation) => `/search/: ${violation}`);
     for (const sitePath of ["/", "/moving-kestrel-tables/", "/archive/", "/tags/"]) {
       await page.goto(base + sitePath.slice(1));
-      found.push(...(await violations(page)).map((violation) => `${sitePath}: ${violation}`));
+      found.push(...(await cspViolations(page)).map((violation) => `${sitePath}: ${violation}`));
     }
     // The control: compiling WebAssembly on a page other than /search/ is refused, and heard.
     const compiled = await page.evaluate(() =>
@@ -218,7 +209,7 @@ describe("what search costs the other pages, and where it connects", () => {
         () => "refused",
       ),
     );
-    const control = await violations(page);
+    const control = await cspViolations(page);
     expect(found).toEqual([]);
     expect(compiled).toBe("refused");
     expect(control.some((violation) => violation.startsWith("script-src"))).toBe(true);
@@ -269,6 +260,6 @@ describe("the search page under the /blog/ path prefix", () => {
     await link.click();
     await page.waitForURL(`${prefixedBase}moving-kestrel-tables/`);
     expect(await page.locator("h1").textContent()).toBe("Moving the kestrel tables");
-    expect(await violations(page)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   });
 });
