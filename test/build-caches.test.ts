@@ -1,4 +1,5 @@
-import { readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +40,8 @@ async function sameOutput(a: BuiltSite, b: BuiltSite): Promise<void> {
 
 beforeAll(async () => {
   site = await makeFixtureSite({ blogPosts: true, posts: { "posts/raw-html.md": RAW_POST } });
+  // The site starts with no kept template: the shared build's come with a fixture.
+  await rm(path.join(site, TEMPLATE_CACHE_DIR), { recursive: true, force: true });
 });
 
 afterAll(async () => {
@@ -63,18 +66,33 @@ describe("what builds keep for the next", () => {
 });
 
 describe("compiled templates kept between builds", () => {
-  it("reads the kept JavaScript instead of compiling the source", async () => {
-    // Every kept template made to fail when it is loaded (templates Eleventy compiled already in this process are not compiled again).
+  /** Builds `input` with every kept template made to fail when it is loaded; the build's error, if any. */
+  async function buildWithPoisonedTemplates(input: string): Promise<string> {
     const files = await kept(TEMPLATE_CACHE_DIR);
     const sources = await Promise.all(files.map((file) => readFile(file, "utf8")));
     await Promise.all(files.map((file, index) => writeFile(file, `throw new Error("read from the template cache");\n${sources[index]}`)));
+    if (input !== site) await cp(site, input, { recursive: true });
     // Eleventy wraps the error of the template it was rendering: the kept code's own error is its cause.
-    const failure: unknown = await build().then(
-      () => undefined,
+    const failure: unknown = await buildFixture({ input, env: {} }).then(
+      (built) => void builds.push(built),
       (error: unknown) => error,
     );
-    expect(inspect(failure, { depth: 10 })).toContain("read from the template cache");
     await Promise.all(files.map((file, index) => writeFile(file, sources[index]!)));
+    return inspect(failure, { depth: 10 });
+  }
+
+  it("reads the kept JavaScript instead of compiling the source", async () => {
+    // Templates Eleventy compiled already in this process are not compiled again; a build's own templates are.
+    expect(await buildWithPoisonedTemplates(site)).toContain("read from the template cache");
+  }, 120_000);
+
+  it("reads them in a copy of the site in another folder, the way a restored CI cache is", async () => {
+    const moved = await mkdtemp(path.join(tmpdir(), "blog-moved-"));
+    try {
+      expect(await buildWithPoisonedTemplates(moved)).toContain("read from the template cache");
+    } finally {
+      await rm(moved, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 

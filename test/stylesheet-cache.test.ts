@@ -31,7 +31,7 @@ async function cachedFiles(input: string): Promise<string[]> {
 
 describe("the stylesheet cache", () => {
   it("serves unchanged Sass from the cache, compiles an edit, and a cold build gives the same CSS", async () => {
-    const input = await makeFixtureSite({ posts: { "a-post.md": post({ title: "A post", date: "2020-01-01" }) }, stylesheetCacheFrom: undefined });
+    const input = await makeFixtureSite({ posts: { "a-post.md": post({ title: "A post", date: "2020-01-01" }) }, compiledFrom: undefined });
     sites.push(input);
     const cold = await builtCss(input);
     expect(cold).toContain("body{");

@@ -145,11 +145,22 @@ async function main(): Promise<number> {
 /** Hands each rendered page to the search index (which writes nothing until the build has passed). */
 function indexEachPage(search: SearchIndexBuilder) {
   return (eleventyConfig: UserConfig) => {
+    quietBenchmarks(eleventyConfig);
     eleventyConfig.addTransform("search-index", function (content) {
       search.add({ url: this.page?.url ?? false, content });
       return content;
     });
   };
+}
+
+/**
+ * Eleventy's benchmark warnings ("Benchmark 89ms 12% (Configuration)
+ * commentHtml Nunjucks Filter", when a filter's first call loads the
+ * sanitizer in a short build) come through a logger of their own, which quiet
+ * mode leaves on: a production build reports what failed, not how long a filter took.
+ */
+function quietBenchmarks(eleventyConfig: UserConfig): void {
+  (eleventyConfig as unknown as { benchmarkManager: { setVerboseOutput(verbose: boolean): void } }).benchmarkManager.setVerboseOutput(false);
 }
 
 /**

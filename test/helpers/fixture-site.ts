@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { parseHTML } from "linkedom";
 import { STYLESHEET_CACHE_DIR } from "../../lib/plugins/assets.ts";
+import { TEMPLATE_CACHE_DIR } from "../../lib/plugins/template-cache.ts";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONFIG = path.join(REPO, ".eleventy.js");
@@ -56,11 +57,12 @@ export interface FixtureOptions {
   /** Any other file, by path in the site folder (a page, a layout...) → file text. */
   files?: Record<string, string>;
   /**
-   * A built site folder whose compiled CSS (its stylesheet cache) to start
-   * with: compiling the Sass is most of a small site's build. The build still
-   * compiles when the cache's key does not match this site's stylesheets.
+   * A built site folder whose compiled CSS and Nunjucks templates (its
+   * stylesheet and template caches) to start with: compiling them is most of
+   * a small site's first build. The build still compiles what the caches do
+   * not hold for this site's sources.
    */
-  stylesheetCacheFrom?: string;
+  compiledFrom?: string;
 }
 
 /** A throwaway copy of the site with the given posts, for tests that need their own content. */
@@ -79,7 +81,7 @@ export async function makeFixtureSite(options: FixtureOptions = {}): Promise<str
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);
   }
-  if (options.stylesheetCacheFrom) await copyStylesheetCache(options.stylesheetCacheFrom, dir);
+  if (options.compiledFrom) await copyCompiledCaches(options.compiledFrom, dir);
   if (options.series) await writeFile(path.join(dir, "_data/series.json"), JSON.stringify(options.series, null, 2));
   if (options.site) {
     const site = JSON.parse(await readFile(path.join(dir, "_data/site.json"), "utf8")) as Record<string, unknown>;
@@ -88,13 +90,15 @@ export async function makeFixtureSite(options: FixtureOptions = {}): Promise<str
   return dir;
 }
 
-/** Copies a site folder's compiled CSS into another whose stylesheets are the same, so that its build need not compile them. */
-export async function copyStylesheetCache(from: string, to: string): Promise<void> {
-  try {
-    await cp(path.join(from, STYLESHEET_CACHE_DIR), path.join(to, STYLESHEET_CACHE_DIR), { recursive: true });
-  } catch (error) {
-    // No cache to copy (the CSS read a file outside its folder): the build compiles it.
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+/** Copies a site folder's compiled CSS and templates into another whose sources are the same, so that its build need not compile them. */
+export async function copyCompiledCaches(from: string, to: string): Promise<void> {
+  for (const cache of [STYLESHEET_CACHE_DIR, TEMPLATE_CACHE_DIR]) {
+    try {
+      await cp(path.join(from, cache), path.join(to, cache), { recursive: true });
+    } catch (error) {
+      // No cache to copy (the build kept none): the build compiles.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import {
   builtSite,
   buildFixture,
   buildInTimeZone,
-  copyStylesheetCache,
+  copyCompiledCaches,
   FIXTURE_BLOG,
   makeFixtureSite as makeSiteFolder,
   REPO,
@@ -29,16 +29,16 @@ declare module "vitest" {
 
 /**
  * A throwaway copy of the site (see fixture-site.ts) that starts with the
- * shared fixture blog's compiled CSS, unless `stylesheetCacheFrom` says otherwise.
+ * shared fixture blog's compiled CSS and templates, unless `compiledFrom` says otherwise.
  */
 export function makeFixtureSite(options: FixtureOptions = {}): Promise<string> {
-  return makeSiteFolder({ stylesheetCacheFrom: inject("blogSite").input, ...options });
+  return makeSiteFolder({ compiledFrom: inject("blogSite").input, ...options });
 }
 
-/** A generated corpus's site folder (lib/bench/corpus.ts) with the fixture blog's data, starting with the shared build's compiled CSS. */
+/** A generated corpus's site folder (lib/bench/corpus.ts) with the fixture blog's data, starting with the shared build's compiled CSS and templates. */
 export async function writeCorpusFixture(corpus: Corpus): Promise<string> {
   const dir = await writeCorpusSite(corpus, REPO, undefined, FIXTURE_BLOG);
-  await copyStylesheetCache(inject("blogSite").input, dir);
+  await copyCompiledCaches(inject("blogSite").input, dir);
   return dir;
 }
 
