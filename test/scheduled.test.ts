@@ -4,7 +4,8 @@ import { parseHTML } from "linkedom";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadContent } from "../lib/content/model.ts";
 import { scheduledMessage } from "../lib/plugins/content-model.ts";
-import { buildInTimeZone, buildSite, makeFixtureSite, post, text } from "./helpers/site.ts";
+import { buildInTimeZone } from "./helpers/publish.ts";
+import { buildSite, makeFixtureSite, post, text } from "./helpers/site.ts";
 
 /*
  * Scheduled posts: a production build leaves out posts dated after its clock

@@ -84,7 +84,11 @@ async function buildInto(root: string, releaseDir: string, held: HeldLog): Promi
   startStylesheet(root);
   try {
     const Builder = await importEleventy();
-    const eleventy = new Builder(root, releaseDir, { configPath: SITE_CONFIG, quietMode: true, config: indexEachPage(search) });
+    const config = (eleventyConfig: UserConfig) => {
+      quietBenchmarks(eleventyConfig);
+      indexEachPage(search)(eleventyConfig);
+    };
+    const eleventy = new Builder(root, releaseDir, { configPath: SITE_CONFIG, quietMode: true, config });
     (eleventy as unknown as { logger: { overrideLogger(logger: HeldLog): void } }).logger.overrideLogger(held);
     const [, pages] = (await eleventy.write()) as [unknown, BuiltPage[]];
     await search.write(releaseDir, pages);
@@ -145,7 +149,6 @@ async function main(): Promise<number> {
 /** Hands each rendered page to the search index (which writes nothing until the build has passed). */
 function indexEachPage(search: SearchIndexBuilder) {
   return (eleventyConfig: UserConfig) => {
-    quietBenchmarks(eleventyConfig);
     eleventyConfig.addTransform("search-index", function (content) {
       search.add({ url: this.page?.url ?? false, content });
       return content;

@@ -1,10 +1,8 @@
-import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { parseHTML } from "linkedom";
 import { STYLESHEET_CACHE_DIR } from "../../lib/plugins/assets.ts";
@@ -19,17 +17,6 @@ export const CONFIG = path.join(REPO, ".eleventy.js");
  * machine's zone moves to the next or the previous day in one of them.
  */
 export const OTHER_ZONES = ["Pacific/Auckland", "America/Los_Angeles"] as const;
-
-/**
- * Builds and publishes a site with `npm run build`'s command, in a fresh Node
- * process under the time zone given, since a process reads its zone when it
- * first uses Date. Returns the published folder (the release `_site` names).
- */
-export async function buildInTimeZone(input: string, timeZone: string, env: Record<string, string> = {}): Promise<string> {
-  const { SITE_URL: _deployment, BLOG_DRAFTS: _drafts, NODE_OPTIONS: _options, ...environment } = process.env;
-  await promisify(execFile)(process.execPath, commandLine("cli/build", "--input", input), { cwd: REPO, env: { ...environment, TZ: timeZone, ...env } });
-  return realpath(path.join(input, "_site"));
-}
 
 /** A command's arguments as `npm run` starts it: the launcher, which runs the compiled JavaScript of lib/<command>.ts. */
 export function commandLine(command: string, ...args: string[]): string[] {

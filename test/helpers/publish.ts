@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdir, readFile, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
-import { commandLine, REPO } from "./site.ts";
+import { commandLine, REPO } from "./fixture-site.ts";
 
 export interface CliRun {
   status: number | null;
@@ -23,6 +23,18 @@ export function runBuildCli(input: string, env: Record<string, string | undefine
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/**
+ * Builds and publishes a site with `npm run build`'s command under the time
+ * zone given, since a process reads its zone when it first uses Date.
+ * Returns the published folder (the release `_site` names); throws the
+ * command's report if it failed.
+ */
+export async function buildInTimeZone(input: string, timeZone: string, env: Record<string, string> = {}): Promise<string> {
+  const run = await runBuildCli(input, { TZ: timeZone, ...env });
+  if (run.status !== 0) throw new Error(`npm run build under TZ=${timeZone} exited with ${run.status}:\n${run.stderr}`);
+  return realpath(path.join(input, "_site"));
 }
 
 /** sha256 of every file under a folder (symlinks followed), by relative path. */

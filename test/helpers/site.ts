@@ -6,7 +6,6 @@ import { writeCorpusSite, type Corpus } from "../../lib/bench/corpus.ts";
 import {
   builtSite,
   buildFixture,
-  buildInTimeZone,
   copyCompiledCaches,
   FIXTURE_BLOG,
   makeFixtureSite as makeSiteFolder,
@@ -15,6 +14,7 @@ import {
   type BuiltSite,
   type FixtureOptions,
 } from "./fixture-site.ts";
+import { buildInTimeZone } from "./publish.ts";
 
 export * from "./fixture-site.ts";
 
